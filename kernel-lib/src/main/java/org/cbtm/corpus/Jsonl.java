@@ -1,0 +1,226 @@
+package org.cbtm.corpus;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.cbtm.experiment.AtomicFiles;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.function.LongConsumer;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Reads and writes documents as JSON Lines, one JSON object per line, optionally gzip-compressed (detected from the
+ * content when reading, chosen by a {@code .gz} file name when writing).
+ *
+ * <p>Reading is streaming. Malformed JSON, a line that is not an object, or a missing/non-string {@code id} or
+ * {@code text} throws a {@link CorpusFormatException} naming the file and line. Documents whose text is empty or
+ * only whitespace are skipped and reported to the {@code skipped} counter, never silently dropped. Blank lines are
+ * ignored.
+ */
+public final class Jsonl {
+
+    static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Set<String> CORE = Set.of("id", "text", "source", "label", "doc_id", "split");
+
+    private Jsonl() {
+    }
+
+    /** Streams the documents of one file; close the stream. {@code skipped} receives 1 for each empty document. */
+    public static Stream<Document> read(Path file, LongConsumer skipped) {
+        BufferedReader reader = openReader(file);
+        Iterator<Document> it = new Iterator<>() {
+            long line;
+            Document next;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null) {
+                    String s;
+                    try {
+                        s = reader.readLine();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("Could not read " + file + " after line " + line + ": "
+                                + e.getMessage() + " (a truncated .gz file? rebuild it)", e);
+                    }
+                    if (s == null) {
+                        return false;
+                    }
+                    line++;
+                    if (s.isBlank()) {
+                        continue;
+                    }
+                    Document d = parse(file, line, s);
+                    if (d.text().isBlank()) {
+                        skipped.accept(1);
+                        continue;
+                    }
+                    next = d;
+                }
+                return true;
+            }
+
+            @Override
+            public Document next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Document d = next;
+                next = null;
+                return d;
+            }
+        };
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL),
+                false).onClose(() -> {
+                    try {
+                        reader.close();
+                    } catch (IOException ignored) {
+                        // closing a read-only file
+                    }
+                });
+    }
+
+    /** Parses one line; {@code file} and {@code line} only name the place in error messages. */
+    public static Document parse(Path file, long line, String json) {
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new CorpusFormatException(file, line, "malformed JSON (" + e.getOriginalMessage()
+                    + "). Each line must be one JSON object; fix or delete this line, or rebuild the corpus.", e);
+        }
+        if (node == null || !node.isObject()) {
+            throw new CorpusFormatException(file, line, "expected a JSON object {\"id\": ..., \"text\": ...}", null);
+        }
+        JsonNode id = node.get("id");
+        JsonNode text = node.get("text");
+        if (id == null || !(id.isTextual() || id.isNumber())) {
+            throw new CorpusFormatException(file, line, "missing \"id\" (every document needs a string id)", null);
+        }
+        if (text == null || !text.isTextual()) {
+            throw new CorpusFormatException(file, line, "missing \"text\" (or it is not a string) in document "
+                    + id.asText(), null);
+        }
+        Map<String, Object> meta = new LinkedHashMap<>();
+        node.fields().forEachRemaining(e -> {
+            if (!CORE.contains(e.getKey())) {
+                meta.put(e.getKey(), plain(e.getValue()));
+            }
+        });
+        return new Document(id.asText(), text.asText(), str(node, "source"), str(node, "label"),
+                str(node, "doc_id"), str(node, "split"), meta);
+    }
+
+    private static String str(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? "" : v.asText();
+    }
+
+    private static Object plain(JsonNode v) {
+        if (v.isTextual()) {
+            return v.asText();
+        }
+        if (v.isIntegralNumber()) {
+            return v.asLong();
+        }
+        if (v.isNumber()) {
+            return v.asDouble();
+        }
+        if (v.isBoolean()) {
+            return v.asBoolean();
+        }
+        return v.toString();
+    }
+
+    /** The JSON object of one document, in the file's field order. */
+    public static ObjectNode toJson(Document d) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("id", d.id());
+        o.put("text", d.text());
+        o.put("source", d.source());
+        o.put("label", d.label());
+        o.put("doc_id", d.docId());
+        if (!d.split().isEmpty()) {
+            o.put("split", d.split());
+        }
+        d.meta().forEach((k, v) -> {
+            switch (v) {
+                case String s -> o.put(k, s);
+                case Integer i -> o.put(k, i);
+                case Long l -> o.put(k, l);
+                case Double x -> o.put(k, x);
+                case Boolean b -> o.put(k, b);
+                default -> o.put(k, v.toString());
+            }
+        });
+        return o;
+    }
+
+    /** Writes documents to {@code out}, one per line (the caller closes {@code out}). Returns how many. */
+    public static long write(OutputStream out, Iterable<Document> docs) throws IOException {
+        long n = 0;
+        JsonGenerator g = new JsonFactory(MAPPER).createGenerator(out);
+        g.setRootValueSeparator(null);
+        for (Document d : docs) {
+            MAPPER.writeTree(g, toJson(d));
+            g.flush();
+            out.write('\n');
+            n++;
+        }
+        g.flush();
+        return n;
+    }
+
+    /** Writes a file atomically (gzip when the name ends in {@code .gz}); never leaves a half-written file. */
+    public static long write(Path file, Iterable<Document> docs) {
+        long[] n = new long[1];
+        AtomicFiles.write(file, raw -> {
+            if (file.getFileName().toString().endsWith(".gz")) {
+                GZIPOutputStream gz = new GZIPOutputStream(raw, 1 << 16);
+                n[0] = write(gz, docs);
+                gz.finish();
+            } else {
+                n[0] = write(raw, docs);
+            }
+        });
+        return n[0];
+    }
+
+    private static BufferedReader openReader(Path file) {
+        try {
+            InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+            in.mark(2);
+            int b1 = in.read();
+            int b2 = in.read();
+            in.reset();
+            if (b1 == 0x1f && b2 == 0x8b) {
+                in = new GZIPInputStream(in, 1 << 16);
+            }
+            return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not open corpus file " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
