@@ -49,9 +49,13 @@ public final class Figures {
 
     /** The page draws the figure at exactly the window's size, so the PNG shows all of it and nothing else. */
     static String page(Figure figure, String name, int width, int height) {
+        return page(figure, name, width, height, PlotlyJs.loaderScript());
+    }
+
+    static String page(Figure figure, String name, int width, int height, String loader) {
         return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"UTF-8\">\n<title>" + Html.escape(name)
                 + "</title>\n<style>body{margin:0;background:#fff} body.static .modebar{display:none !important}</style>\n"
-                + PlotlyJs.loaderScript() + "\n</head>\n<body>\n"
+                + loader + "\n</head>\n<body>\n"
                 + FigureRenderer.fragment(figure, "figure") + "\n"
                 + "<script>Plotly.relayout('figure', {width: " + width + ", height: " + height + ", autosize: false});\n"
                 + "if (location.hash === '#static') { document.body.classList.add('static'); }</script>\n"
