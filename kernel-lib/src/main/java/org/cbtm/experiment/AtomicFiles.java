@@ -32,11 +32,24 @@ public final class AtomicFiles {
             Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".partial");
             try (var channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE);
-                 OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
-                writer.write(out);
-                out.flush();
+                 OutputStream raw = java.nio.channels.Channels.newOutputStream(channel);
+                 OutputStream buffered = new java.io.BufferedOutputStream(raw, 1 << 16)) {
+                // writers such as Jackson close the stream they are given: keep the channel open until it is forced
+                writer.write(new java.io.FilterOutputStream(buffered) {
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        out.write(b, off, len);
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        flush();
+                    }
+                });
+                buffered.flush();
                 channel.force(true);
             }
+            makeReadable(tmp);
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -53,6 +66,13 @@ public final class AtomicFiles {
                     // the temporary file is hidden and named .partial: a leftover is harmless
                 }
             }
+        }
+    }
+
+    /** Temporary files are created private (0600); the artifact itself is an ordinary file (0644). */
+    public static void makeReadable(Path p) throws IOException {
+        if (Files.getFileStore(p).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         }
     }
 

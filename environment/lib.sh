@@ -1,0 +1,141 @@
+# Shared functions of the environment scripts. Source it; it defines functions and CBTM_HOME only.
+# shellcheck shell=bash
+
+CBTM_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export CBTM_HOME
+CBTM_BUILD="$CBTM_HOME/build"
+CBTM_MIN_JAVA=21
+CBTM_KERNEL_NAME="java-cbtm"
+CBTM_PLOTLY_VERSION="2.35.3"
+# Debian's python, with nbclient/nbconvert: the python3 first on PATH may be another one without them.
+CBTM_PYTHON="${CBTM_PYTHON:-/usr/bin/python3}"
+
+cbtm_say() { printf '[cbtm] %s\n' "$*" >&2; }
+cbtm_die() { printf '[cbtm] error: %s\n' "$*" >&2; exit 1; }
+
+# The feature version of the JDK in folder $1 (17, 21, 25...), or nothing when it is not a JDK.
+cbtm_jdk_version() {
+  local home="$1" line v
+  [ -x "$home/bin/java" ] && [ -x "$home/bin/javac" ] || return 1
+  if [ -f "$home/release" ]; then
+    line=$(grep -E '^JAVA_VERSION=' "$home/release" | head -n1)
+    v=${line#JAVA_VERSION=}; v=${v//\"/}
+  else
+    v=$("$home/bin/java" -version 2>&1 | sed -n 's/.*version "\([^"]*\)".*/\1/p' | head -n1)
+  fi
+  v=${v#1.}           # 1.8 -> 8
+  v=${v%%[.+-]*}      # 21.0.2 -> 21
+  [[ "$v" =~ ^[0-9]+$ ]] || return 1
+  printf '%s\n' "$v"
+}
+
+# Prints the home of a JDK >= 21: $JAVA_HOME when it qualifies, else the newest one under
+# ${CBTM_JVM_DIR:-/usr/lib/jvm}. Fails with the list of what it saw when there is none.
+cbtm_java_home() {
+  local dir="${CBTM_JVM_DIR:-/usr/lib/jvm}" best="" best_v=0 seen="" v cand
+  if [ -n "${JAVA_HOME:-}" ]; then
+    if v=$(cbtm_jdk_version "$JAVA_HOME") && [ "$v" -ge "$CBTM_MIN_JAVA" ]; then
+      printf '%s\n' "$JAVA_HOME"; return 0
+    fi
+    seen="JAVA_HOME=$JAVA_HOME (${v:-not a JDK})"
+  fi
+  for cand in "$dir"/*/; do
+    [ -d "$cand" ] || continue
+    cand=${cand%/}
+    [ -L "$cand" ] && continue      # Debian's aliases point at the same JDKs
+    if v=$(cbtm_jdk_version "$cand"); then
+      seen="$seen${seen:+, }$cand ($v)"
+      if [ "$v" -ge "$CBTM_MIN_JAVA" ] && [ "$v" -gt "$best_v" ]; then best="$cand"; best_v=$v; fi
+    fi
+  done
+  if [ -z "$best" ]; then
+    printf '[cbtm] error: no JDK >= %s found. Looked at: %s.\n' "$CBTM_MIN_JAVA" "${seen:-nothing under $dir}" >&2
+    printf '[cbtm] Install one (e.g. apt-get install openjdk-21-jdk-headless, or Temurin 21+) and/or set JAVA_HOME to it.\n' >&2
+    return 1
+  fi
+  printf '%s\n' "$best"
+}
+
+# Installs missing Debian packages: with apt-get when root, otherwise prints the exact command and fails.
+cbtm_ensure_debs() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -eq 0 ]; then
+    cbtm_say "installing Debian packages: ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null || cbtm_die "apt-get update failed"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null \
+      || cbtm_die "apt-get install ${missing[*]} failed"
+  else
+    cbtm_die "missing Debian packages. Run: sudo apt-get install -y ${missing[*]}   (then run this command again)"
+  fi
+}
+
+# Debian packages the notebooks need: Jupyter, the headless runner, Chromium for PNG figures.
+cbtm_ensure_system() {
+  cbtm_ensure_debs jupyter-notebook python3-nbclient python3-nbconvert chromium maven
+}
+
+# Selects the JDK and exports JAVA_HOME for Maven and the kernel.
+cbtm_use_jdk() {
+  JAVA_HOME=$(cbtm_java_home) || exit 1
+  export JAVA_HOME
+  export PATH="$JAVA_HOME/bin:$PATH"
+}
+
+cbtm_mvn() {
+  local profile=()
+  [ "${CBTM_CUDA:-0}" = "1" ] && profile=(-Pcuda)
+  (cd "$CBTM_HOME" && mvn -B -q "${profile[@]}" "$@")
+}
+
+# plotly.js 2.35.x from the npm registry (never a CDN), once, into build/plotly/.
+cbtm_fetch_plotly() {
+  local dest="$CBTM_BUILD/plotly/plotly.min.js" tmp
+  [ -s "$dest" ] && return 0
+  command -v npm >/dev/null || cbtm_die "npm is needed to fetch plotly.js from the npm registry (apt-get install npm)"
+  cbtm_say "fetching plotly.js-dist-min@$CBTM_PLOTLY_VERSION from the npm registry"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "plotly.js-dist-min@$CBTM_PLOTLY_VERSION" >/dev/null) \
+    || { rm -rf "$tmp"; cbtm_die "npm pack plotly.js-dist-min@$CBTM_PLOTLY_VERSION failed"; }
+  tar -xzf "$tmp"/plotly.js-dist-min-*.tgz -C "$tmp" package/plotly.min.js
+  mkdir -p "$(dirname "$dest")"
+  mv "$tmp/package/plotly.min.js" "$dest.partial" && mv "$dest.partial" "$dest"
+  rm -rf "$tmp"
+}
+
+# Builds the library (tests skipped: environment/test runs them) and its kernel classpath folder.
+cbtm_build_library() {
+  cbtm_say "building kernel-lib with $JAVA_HOME"
+  cbtm_mvn -DskipTests package || cbtm_die "the library build failed (run: mvn -B package in $CBTM_HOME)"
+}
+
+# The classpath of the kernel: the library jar and every runtime dependency.
+cbtm_library_classpath() {
+  local lib="$CBTM_HOME/kernel-lib/target"
+  printf '%s\n' "$(ls "$lib"/kernel-lib-*.jar | grep -v -- '-sources' | head -n1);$lib/kernel-classpath/*"
+}
+
+# Writes the kernelspec into build/jupyter/kernels/ (never over the user's own kernels).
+cbtm_install_kernelspec() {
+  local lib="$CBTM_HOME/kernel-lib/target"
+  "$JAVA_HOME/bin/java" -cp "$(cbtm_library_classpath | tr ';' ':')" org.cbtm.notebook.KernelSpec \
+    --out "$CBTM_BUILD/jupyter/kernels/$CBTM_KERNEL_NAME" \
+    --java "$JAVA_HOME/bin/java" \
+    --kernel-jar "$lib/kernel/rapaio-jupyter-kernel.jar" \
+    --classpath "$(cbtm_library_classpath)" \
+    --project "$CBTM_HOME" \
+    --plotly "$CBTM_BUILD/plotly/plotly.min.js" || cbtm_die "writing the kernelspec failed"
+  export JUPYTER_PATH="$CBTM_BUILD/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
+}
+
+# Everything a notebook run needs, in order.
+cbtm_setup() {
+  cbtm_ensure_system
+  cbtm_use_jdk
+  cbtm_fetch_plotly
+  cbtm_build_library
+  cbtm_install_kernelspec
+}
