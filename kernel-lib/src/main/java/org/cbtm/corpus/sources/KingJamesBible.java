@@ -25,6 +25,12 @@ public final class KingJamesBible {
     private static final Pattern HEADER = Pattern.compile("^((?:[1-3] )?[A-Z][A-Za-z ]*?) (\\d+)$");
     private static final Pattern VERSE = Pattern.compile("^\\s+(\\d+) (.*)$");
 
+    /** The 27 books of the New Testament, as the bible program names them. */
+    public static final java.util.Set<String> NEW_TESTAMENT = java.util.Set.of("Matthew", "Mark", "Luke", "John",
+            "Acts", "Romans", "1 Corinthians", "2 Corinthians", "Galatians", "Ephesians", "Philippians", "Colossians",
+            "1 Thessalonians", "2 Thessalonians", "1 Timothy", "2 Timothy", "Titus", "Philemon", "Hebrews", "James",
+            "1 Peter", "2 Peter", "1 John", "2 John", "3 John", "Jude", "Revelation");
+
     private KingJamesBible() {
     }
 
@@ -54,7 +60,7 @@ public final class KingJamesBible {
                 }
                 book = h.group(1);
                 chapter = Integer.parseInt(h.group(2));
-                newTestament |= book.equals("Matthew");
+                newTestament = NEW_TESTAMENT.contains(book);
                 verses = 0;
                 text.setLength(0);
                 continue;
