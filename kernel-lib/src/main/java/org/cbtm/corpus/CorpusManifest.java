@@ -58,6 +58,43 @@ public record CorpusManifest(String format, BuildConfig config, Map<String, Stri
         sources = new TreeMap<>(sources);
     }
 
+    /**
+     * One row per source: packages and versions, documents and passages per split, characters, tokens, labels,
+     * empty documents skipped, and the first 12 hex digits of the file's sha256.
+     */
+    public tech.tablesaw.api.Table toTable() {
+        var t = tech.tablesaw.api.Table.create("corpus manifest");
+        var source = tech.tablesaw.api.StringColumn.create("source");
+        var pkgs = tech.tablesaw.api.StringColumn.create("packages");
+        var docs = tech.tablesaw.api.LongColumn.create("documents");
+        var train = tech.tablesaw.api.LongColumn.create("train_docs");
+        var valid = tech.tablesaw.api.LongColumn.create("valid_docs");
+        var test = tech.tablesaw.api.LongColumn.create("test_docs");
+        var passages = tech.tablesaw.api.LongColumn.create("passages");
+        var chars = tech.tablesaw.api.LongColumn.create("characters");
+        var tokens = tech.tablesaw.api.LongColumn.create("tokens");
+        var labels = tech.tablesaw.api.IntColumn.create("labels");
+        var skipped = tech.tablesaw.api.LongColumn.create("empty_skipped");
+        var sha = tech.tablesaw.api.StringColumn.create("sha256");
+        sources.forEach((name, e) -> {
+            source.append(name);
+            pkgs.append(java.util.Arrays.stream(e.packageName().split(" \\+ "))
+                    .map(p -> p + " " + packages.getOrDefault(p, "?")).collect(java.util.stream.Collectors.joining(", ")));
+            docs.append(e.totalDocuments());
+            train.append(e.documents().getOrDefault("train", 0L));
+            valid.append(e.documents().getOrDefault("valid", 0L));
+            test.append(e.documents().getOrDefault("test", 0L));
+            passages.append(e.totalPassages());
+            chars.append(e.characters());
+            tokens.append(e.tokens());
+            labels.append(e.labels().size());
+            skipped.append(e.skippedEmpty());
+            sha.append(e.sha256().substring(0, Math.min(12, e.sha256().length())));
+        });
+        t.addColumns(source, pkgs, docs, train, valid, test, passages, chars, tokens, labels, skipped, sha);
+        return t;
+    }
+
     public static boolean exists(Path dir) {
         return Files.isRegularFile(dir.resolve(FILE_NAME));
     }

