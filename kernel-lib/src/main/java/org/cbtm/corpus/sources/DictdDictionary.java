@@ -128,8 +128,20 @@ public final class DictdDictionary {
         return Document.of(source + ":" + headwords.getFirst() + idSuffix, text, source, label, meta);
     }
 
-    /** Removes the common indentation of the indented lines (alias lines at column 0 stay as they are). */
+    /**
+     * Strips the first non-blank line (an alias or the Jargon File's pronunciation / part-of-speech line) and
+     * removes the common indentation of the indented lines after it.
+     */
     static String dedent(String s) {
+        String lead = s.stripLeading();
+        int nl = lead.indexOf('\n');
+        if (nl < 0) {
+            return lead.strip();
+        }
+        return lead.substring(0, nl).strip() + "\n" + dedentLines(lead.substring(nl + 1));
+    }
+
+    private static String dedentLines(String s) {
         int min = Integer.MAX_VALUE;
         for (String line : s.split("\n")) {
             int i = 0;

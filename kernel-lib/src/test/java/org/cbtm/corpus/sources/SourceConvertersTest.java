@@ -100,6 +100,8 @@ class SourceConvertersTest {
         Map<String, Document> jargon = byId(DictdDictionary.readJargon(Samples.of("jargon")));
         assertEquals("noun", jargon.get("jargon:benchmark").label());
         assertEquals("other", jargon.get("jargon:-oid").label());
+        assertTrue(jargon.get("jargon:/dev/null").text().startsWith("/dev/null\n/dev·nuhl/, n.\n\n[from the Unix null device"),
+                jargon.get("jargon:/dev/null").text());
         assertTrue(jargon.get("jargon:benchmark").text().contains("See also machoflops, MIPS"), jargon.get("jargon:benchmark").text());
     }
 
