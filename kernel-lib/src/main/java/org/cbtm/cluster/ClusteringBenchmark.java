@@ -245,7 +245,7 @@ public final class ClusteringBenchmark {
             long b0 = System.nanoTime();
             Distances.nearest(emb, centres, null);
             long b1 = System.nanoTime();
-            double[] cost = Distances.allClusterMajor(emb, centres);
+            double[] cost = Distances.all(emb, centres);
             AuctionAssignment.Result ar = AuctionAssignment.assign(cost, k, emb.rows(), null,
                     AuctionAssignment.Options.reference());
             long b2 = System.nanoTime();

@@ -25,6 +25,35 @@ public final class Distances {
         }
     }
 
+    /** {@code acc[j] = x . c_j} for the row at {@code xd[xo..]}; returns {@code ||x||^2}. Four dimensions per pass. */
+    static double accumulate(double[] xd, int xo, int dims, double[] ct, int k, double[] acc) {
+        double xx = 0;
+        int d = 0;
+        for (; d + 3 < dims; d += 4) {
+            double v0 = xd[xo + d];
+            double v1 = xd[xo + d + 1];
+            double v2 = xd[xo + d + 2];
+            double v3 = xd[xo + d + 3];
+            xx += v0 * v0 + v1 * v1 + v2 * v2 + v3 * v3;
+            int c0 = d * k;
+            int c1 = c0 + k;
+            int c2 = c1 + k;
+            int c3 = c2 + k;
+            for (int j = 0; j < k; j++) {
+                acc[j] += v0 * ct[c0 + j] + v1 * ct[c1 + j] + v2 * ct[c2 + j] + v3 * ct[c3 + j];
+            }
+        }
+        for (; d < dims; d++) {
+            double v = xd[xo + d];
+            xx += v * v;
+            int co = d * k;
+            for (int j = 0; j < k; j++) {
+                acc[j] += v * ct[co + j];
+            }
+        }
+        return xx;
+    }
+
     /**
      * Nearest centre of every row (ties: the lower index). When {@code minDistance} is not null it receives each
      * row's squared distance to that centre.
@@ -43,15 +72,7 @@ public final class Distances {
             for (int i = from; i < to; i++) {
                 java.util.Arrays.fill(acc, 0);
                 int xo = i * dims;
-                double xx = 0;
-                for (int d = 0; d < dims; d++) {
-                    double v = xd[xo + d];
-                    xx += v * v;
-                    int co = d * k;
-                    for (int j = 0; j < k; j++) {
-                        acc[j] += v * ct[co + j];
-                    }
-                }
+                double xx = accumulate(xd, xo, dims, ct, k, acc);
                 int best = 0;
                 double bestD = Double.POSITIVE_INFINITY;
                 for (int j = 0; j < k; j++) {
@@ -71,10 +92,10 @@ public final class Distances {
     }
 
     /**
-     * All squared distances, cluster-major: {@code result[j * n + i]} = distance of row {@code i} to centre {@code j}
-     * (the layout the auction scans).
+     * All squared distances, document-major: {@code result[i * K + j]} = distance of row {@code i} to centre
+     * {@code j} (the layout the auction reads).
      */
-    public static double[] allClusterMajor(DenseMatrix x, DenseMatrix c) {
+    public static double[] all(DenseMatrix x, DenseMatrix c) {
         checkDims(x, c);
         int n = x.rows();
         int k = c.rows();
@@ -88,17 +109,9 @@ public final class Distances {
             for (int i = from; i < to; i++) {
                 java.util.Arrays.fill(acc, 0);
                 int xo = i * dims;
-                double xx = 0;
-                for (int d = 0; d < dims; d++) {
-                    double v = xd[xo + d];
-                    xx += v * v;
-                    int co = d * k;
-                    for (int j = 0; j < k; j++) {
-                        acc[j] += v * ct[co + j];
-                    }
-                }
+                double xx = accumulate(xd, xo, dims, ct, k, acc);
                 for (int j = 0; j < k; j++) {
-                    out[j * n + i] = Math.max(0, xx - 2 * acc[j] + cc[j]);
+                    out[i * k + j] = Math.max(0, xx - 2 * acc[j] + cc[j]);
                 }
             }
         });

@@ -119,7 +119,7 @@ public record KMeans(int k, boolean balanced, Init init, int maxIterations, doub
             for (int it = 0; it < maxIterations; it++) {
                 int[] assign;
                 if (balanced) {
-                    double[] cost = Distances.allClusterMajor(xc, centres);
+                    double[] cost = Distances.all(xc, centres);
                     AuctionAssignment.Result r = AuctionAssignment.assign(cost, k, xc.rows(), null, auction);
                     assign = r.assignment();
                     auctionRounds += r.rounds();

@@ -58,18 +58,38 @@ public final class BlockOps {
 
     /** {@code A M}: {@code a} is {@code r x c}, {@code m} is {@code c x mc} (both row-major); a new array. */
     public static double[] multiply(double[] a, int r, int c, double[] m, int mc) {
+        return multiply(a, r, c, m, mc, false);
+    }
+
+    /**
+     * {@code A M} as {@link #multiply(double[], int, int, double[], int)}; with {@code upper} the caller promises that
+     * {@code M} is upper triangular and only {@code q >= p} is computed.
+     */
+    public static double[] multiply(double[] a, int r, int c, double[] m, int mc, boolean upper) {
         double[] out = new double[r * mc];
         Parallel.forBlocks(r, 1024, (b, from, to) -> {
             for (int i = from; i < to; i++) {
                 int ao = i * c;
                 int oo = i * mc;
-                for (int p = 0; p < c; p++) {
+                int p = 0;
+                for (; p + 3 < c; p += 4) {
+                    double x0 = a[ao + p];
+                    double x1 = a[ao + p + 1];
+                    double x2 = a[ao + p + 2];
+                    double x3 = a[ao + p + 3];
+                    int m0 = p * mc;
+                    int m1 = m0 + mc;
+                    int m2 = m1 + mc;
+                    int m3 = m2 + mc;
+                    for (int q = upper ? p : 0; q < mc; q++) {
+                        out[oo + q] += x0 * m[m0 + q] + x1 * m[m1 + q] + x2 * m[m2 + q] + x3 * m[m3 + q];
+                    }
+                }
+                for (; p < c; p++) {
                     double x = a[ao + p];
-                    if (x != 0) {
-                        int mo = p * mc;
-                        for (int q = 0; q < mc; q++) {
-                            out[oo + q] += x * m[mo + q];
-                        }
+                    int mo = p * mc;
+                    for (int q = upper ? p : 0; q < mc; q++) {
+                        out[oo + q] += x * m[mo + q];
                     }
                 }
             }
@@ -78,12 +98,18 @@ public final class BlockOps {
     }
 
     /**
-     * Orthonormalises the columns of the row-major {@code r x c} matrix {@code a} (returns a new array): with
-     * {@code A^T A = W diag(l) W^T}, {@code Q = A W diag(l)^-1/2}. Directions with {@code l <= relTol * max(l)}
-     * (numerically dependent columns) become zero columns. Run twice for full accuracy.
+     * Orthonormalises the columns of the row-major {@code r x c} matrix {@code a} (returns a new array) by
+     * Cholesky QR: {@code A^T A = R^T R}, {@code Q = A R^-1}. When a pivot is not clearly positive (numerically
+     * dependent columns) it falls back to the eigendecomposition {@code A^T A = W diag(l) W^T},
+     * {@code Q = A W diag(l)^-1/2}, where directions with {@code l <= relTol * max(l)} become zero columns.
      */
     public static double[] orthonormalize(double[] a, int r, int c, double relTol) {
-        SymmetricEigen e = SymmetricEigen.of(gram(a, r, c), c);
+        double[] g = gram(a, r, c);
+        double[] rinv = choleskyInverse(g, c, Math.max(relTol, 1e-10));
+        if (rinv != null) {
+            return multiply(a, r, c, rinv, c, true);
+        }
+        SymmetricEigen e = SymmetricEigen.of(g, c);
         double max = Math.max(e.values[0], 0);
         double[] m = new double[c * c];
         for (int j = 0; j < c; j++) {
@@ -96,5 +122,46 @@ public final class BlockOps {
             }
         }
         return multiply(a, r, c, m, c);
+    }
+
+    /** {@code R^-1} (upper triangular, row-major) for {@code g = R^T R}, or null when a pivot is below relTol * max diag. */
+    static double[] choleskyInverse(double[] g, int c, double relTol) {
+        double maxDiag = 0;
+        for (int j = 0; j < c; j++) {
+            maxDiag = Math.max(maxDiag, g[j * c + j]);
+        }
+        if (!(maxDiag > 0)) {
+            return null;
+        }
+        double[] rr = new double[c * c]; // upper: rr[i*c+j], i <= j
+        for (int j = 0; j < c; j++) {
+            for (int i = 0; i <= j; i++) {
+                double s = g[i * c + j];
+                for (int t = 0; t < i; t++) {
+                    s -= rr[t * c + i] * rr[t * c + j];
+                }
+                if (i == j) {
+                    if (!(s > relTol * maxDiag)) {
+                        return null;
+                    }
+                    rr[j * c + j] = Math.sqrt(s);
+                } else {
+                    rr[i * c + j] = s / rr[i * c + i];
+                }
+            }
+        }
+        // invert the upper triangular R by back substitution, column by column
+        double[] inv = new double[c * c];
+        for (int j = 0; j < c; j++) {
+            inv[j * c + j] = 1 / rr[j * c + j];
+            for (int i = j - 1; i >= 0; i--) {
+                double s = 0;
+                for (int t = i + 1; t <= j; t++) {
+                    s += rr[i * c + t] * inv[t * c + j];
+                }
+                inv[i * c + j] = -s / rr[i * c + i];
+            }
+        }
+        return inv;
     }
 }

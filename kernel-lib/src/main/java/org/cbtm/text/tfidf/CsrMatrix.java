@@ -96,7 +96,22 @@ public final class CsrMatrix {
         Parallel.forRows(rows, 256, (blk, from, to) -> {
             for (int i = from; i < to; i++) {
                 int o = i * m;
-                for (int p = rowPtr[i]; p < rowPtr[i + 1]; p++) {
+                int p = rowPtr[i];
+                int end = rowPtr[i + 1];
+                for (; p + 3 < end; p += 4) {
+                    double a0 = vals[p];
+                    double a1 = vals[p + 1];
+                    double a2 = vals[p + 2];
+                    double a3 = vals[p + 3];
+                    int b0 = colIdx[p] * m;
+                    int b1 = colIdx[p + 1] * m;
+                    int b2 = colIdx[p + 2] * m;
+                    int b3 = colIdx[p + 3] * m;
+                    for (int k = 0; k < m; k++) {
+                        od[o + k] += a0 * bd[b0 + k] + a1 * bd[b1 + k] + a2 * bd[b2 + k] + a3 * bd[b3 + k];
+                    }
+                }
+                for (; p < end; p++) {
                     double a = vals[p];
                     int bo = colIdx[p] * m;
                     for (int k = 0; k < m; k++) {

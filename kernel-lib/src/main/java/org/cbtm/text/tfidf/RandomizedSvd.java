@@ -41,35 +41,60 @@ public final class RandomizedSvd {
         int l = Math.min(k + oversamples, Math.min(n, d));
         CsrMatrix xt = x.transpose();
         SplittableRandom rng = new SplittableRandom(seed);
-        double[] z = new double[d * l];
-        for (int i = 0; i < z.length; i++) {
-            z[i] = rng.nextGaussian();
+        double[] omega = new double[d * l];
+        for (int i = 0; i < omega.length; i++) {
+            omega[i] = rng.nextGaussian();
         }
         final double tol = 1e-13;
-        for (int it = 0; it < powerIterations; it++) {
-            DenseMatrix y = x.multiply(new DenseMatrix(d, l, z));
-            z = xt.multiply(y).data();
-            z = BlockOps.orthonormalize(z, d, l, tol);
-        }
-        z = BlockOps.orthonormalize(z, d, l, tol);
-        z = BlockOps.orthonormalize(z, d, l, tol);
-        DenseMatrix y = x.multiply(new DenseMatrix(d, l, z));
-        SymmetricEigen e = SymmetricEigen.of(BlockOps.gram(y.data(), n, l), l);
-        int kk = Math.min(k, l);
+        double[] v;
         double[] w = new double[l * k];
         double[] sv = new double[k];
-        double top = Math.max(e.values[0], 0);
-        for (int j = 0; j < kk; j++) {
-            double lam = e.values[j];
-            if (lam <= 0 || lam <= 1e-24 * top) {
-                continue;
+        int kk = Math.min(k, l);
+        if (n <= d) {
+            // orthonormalise on the (smaller) document side: Q = orth((X X^T)^q X Omega), then B = Q^T X
+            double[] y = BlockOps.orthonormalize(x.multiply(new DenseMatrix(d, l, omega)).data(), n, l, tol);
+            for (int it = 0; it < powerIterations; it++) {
+                DenseMatrix zt = xt.multiply(new DenseMatrix(n, l, y));
+                y = BlockOps.orthonormalize(x.multiply(zt).data(), n, l, tol);
             }
-            sv[j] = Math.sqrt(lam);
-            for (int i = 0; i < l; i++) {
-                w[i * k + j] = e.vectors[i * l + j];
+            y = BlockOps.orthonormalize(y, n, l, tol);
+            double[] bt = xt.multiply(new DenseMatrix(n, l, y)).data(); // X^T Q, d x l
+            SymmetricEigen e = SymmetricEigen.of(BlockOps.gram(bt, d, l), l); // B B^T = U S^2 U^T
+            double top = Math.max(e.values[0], 0);
+            for (int j = 0; j < kk; j++) {
+                double lam = e.values[j];
+                if (lam <= 0 || lam <= 1e-24 * top) {
+                    continue;
+                }
+                sv[j] = Math.sqrt(lam);
+                for (int i = 0; i < l; i++) {
+                    w[i * k + j] = e.vectors[i * l + j] / sv[j];
+                }
             }
+            v = BlockOps.multiply(bt, d, l, w, k); // V = B^T U S^-1
+        } else {
+            // orthonormalise on the (smaller) term side: Z = orth((X^T X)^q Omega), Rayleigh-Ritz on X Z
+            double[] z = omega;
+            for (int it = 0; it < powerIterations; it++) {
+                DenseMatrix y = x.multiply(new DenseMatrix(d, l, z));
+                z = BlockOps.orthonormalize(xt.multiply(y).data(), d, l, tol);
+            }
+            z = BlockOps.orthonormalize(z, d, l, tol);
+            DenseMatrix y = x.multiply(new DenseMatrix(d, l, z));
+            SymmetricEigen e = SymmetricEigen.of(BlockOps.gram(y.data(), n, l), l);
+            double top = Math.max(e.values[0], 0);
+            for (int j = 0; j < kk; j++) {
+                double lam = e.values[j];
+                if (lam <= 0 || lam <= 1e-24 * top) {
+                    continue;
+                }
+                sv[j] = Math.sqrt(lam);
+                for (int i = 0; i < l; i++) {
+                    w[i * k + j] = e.vectors[i * l + j];
+                }
+            }
+            v = BlockOps.multiply(z, d, l, w, k); // V = Z W
         }
-        double[] v = BlockOps.multiply(z, d, l, w, k);
         // zero columns whose vector is not unit (a direction the orthonormalisation dropped)
         for (int j = 0; j < k; j++) {
             double sq = 0;
@@ -83,7 +108,7 @@ public final class RandomizedSvd {
                     arg = i;
                 }
             }
-            if (sv[j] == 0 || Math.abs(sq - 1) > 1e-6) {
+            if (sv[j] == 0 || sq < 0.5) {
                 sv[j] = 0;
                 for (int i = 0; i < d; i++) {
                     v[i * k + j] = 0;
