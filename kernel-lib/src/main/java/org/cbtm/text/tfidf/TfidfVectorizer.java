@@ -65,6 +65,17 @@ public final class TfidfVectorizer {
         }
     }
 
+    /**
+     * A fitted vectoriser from its parts (e.g. loaded from disk), with the reference tokeniser: {@code terms} in
+     * column order, their {@code idf}, and the number of documents it was fitted on.
+     */
+    public static TfidfVectorizer of(Config config, String[] terms, double[] idf, int numDocs) {
+        if (terms.length != idf.length) {
+            throw new IllegalArgumentException(terms.length + " terms but " + idf.length + " idf values");
+        }
+        return new TfidfVectorizer(config, TfidfTokenizer.reference(), terms.clone(), idf.clone(), numDocs);
+    }
+
     public Config config() {
         return config;
     }
