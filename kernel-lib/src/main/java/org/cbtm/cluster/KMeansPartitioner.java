@@ -21,6 +21,11 @@ public record KMeansPartitioner(TfidfSvdEmbedder.Config embedding, KMeans kmeans
     }
 
     @Override
+    public ClusterModel fit(List<String> texts) {
+        return fit(texts, null);
+    }
+
+    @Override
     public ClusterModel fit(List<String> texts, List<String> labels) {
         if (texts.isEmpty()) {
             throw new IllegalArgumentException("cannot cluster an empty corpus");
