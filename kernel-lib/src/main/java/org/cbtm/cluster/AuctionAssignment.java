@@ -57,7 +57,8 @@ public final class AuctionAssignment {
      * {@code assignment[i]} = cluster of document {@code i}; {@code rounds} over all phases; {@code eps} of the last
      * phase (the total cost is within {@code n * eps} of the optimum); {@code totalCost} of the assignment.
      */
-    public record Result(int[] assignment, int rounds, int phases, double eps, double totalCost, long bids) {
+    public record Result(int[] assignment, int rounds, int phases, double eps, double totalCost, long bids,
+                         double[] clusterPrices) {
     }
 
     private AuctionAssignment() {
@@ -104,6 +105,15 @@ public final class AuctionAssignment {
      * each document's cheapest cluster.
      */
     public static Result assign(double[] cost, int k, int n, int[] capacities, Options options) {
+        return assign(cost, k, n, capacities, options, null);
+    }
+
+    /**
+     * As {@link #assign(double[], int, int, int[], Options)}, starting every place of cluster {@code j} at price
+     * {@code initialPrices[j]} (null: 0), e.g. the {@link Result#clusterPrices()} of the previous Lloyd iteration
+     * (a warm start: any starting prices are valid, good ones save bids).
+     */
+    public static Result assign(double[] cost, int k, int n, int[] capacities, Options options, double[] initialPrices) {
         if (k < 1) {
             throw new IllegalArgumentException("K must be >= 1, got " + k);
         }
@@ -156,6 +166,15 @@ public final class AuctionAssignment {
         double eps = options.epsFraction() * scale;
         double finalEps = options.finalEpsFraction() * scale;
         State st = new State(cost, k, n, cap);
+        if (initialPrices != null) {
+            if (initialPrices.length != k) {
+                throw new IllegalArgumentException("need " + k + " initial prices");
+            }
+            for (int j = 0; j < k; j++) {
+                java.util.Arrays.fill(st.placePrice, st.heapStart[j], st.heapStart[j + 1], initialPrices[j]);
+                st.minPrice[j] = cap[j] > 0 ? initialPrices[j] : 0;
+            }
+        }
         int rounds = 0;
         int phases = 0;
         long bids = 0;
@@ -172,7 +191,7 @@ public final class AuctionAssignment {
         for (int i = 0; i < n; i++) {
             total += cost[i * k + st.owner[i]];
         }
-        return new Result(st.owner.clone(), rounds, phases, eps, total, st.bids);
+        return new Result(st.owner.clone(), rounds, phases, eps, total, st.bids, st.minPrice.clone());
     }
 
     /** Mutable auction state: per cluster a binary min-heap of (place price, holder). */
@@ -185,6 +204,7 @@ public final class AuctionAssignment {
         final double[] placePrice;
         final int[] placeHolder;
         final int[] owner;
+        final double[] minPrice;   // cheapest place of each cluster (heap root), kept in step
         int[] queue;
         long bids;
 
@@ -203,15 +223,12 @@ public final class AuctionAssignment {
             owner = new int[n];
             Arrays.fill(owner, -1);
             queue = new int[n];
+            minPrice = new double[k];
         }
 
         void clearAssignment() {
             Arrays.fill(owner, -1);
             Arrays.fill(placeHolder, -1);
-        }
-
-        private double minPrice(int j) {
-            return placePrice[heapStart[j]];
         }
 
         private double secondMinPrice(int j) {
@@ -248,6 +265,7 @@ public final class AuctionAssignment {
             }
             placePrice[s + pos] = price;
             placeHolder[s + pos] = holder;
+            minPrice[j] = placePrice[s];
             return old;
         }
 
@@ -274,7 +292,7 @@ public final class AuctionAssignment {
                         if (cap[j] == 0) {
                             continue;
                         }
-                        double v = -cost[co + j] - minPrice(j);
+                        double v = -cost[co + j] - minPrice[j];
                         if (v > v1) {
                             v2 = v1;
                             v1 = v;
@@ -287,7 +305,7 @@ public final class AuctionAssignment {
                     if (same > v2) {
                         v2 = same;
                     }
-                    double bid = v2 == Double.NEGATIVE_INFINITY ? minPrice(b1) + eps : minPrice(b1) + (v1 - v2) + eps;
+                    double bid = v2 == Double.NEGATIVE_INFINITY ? minPrice[b1] + eps : minPrice[b1] + (v1 - v2) + eps;
                     bids++;
                     int displaced = replaceMin(b1, bid, i);
                     owner[i] = b1;

@@ -106,6 +106,8 @@ public record KMeans(int k, boolean balanced, Init init, int maxIterations, doub
         int[] lastAssign = null;
         int lastFrom = 0;
         long auctionRounds = 0;
+        long eStepNanos = 0;
+        double[] prices = null; // the auction's prices, carried from one E-step to the next (warm start)
         for (int c = 0; c < nChunks; c++) {
             // numpy.array_split sizes: the first n % nChunks chunks get one more
             int base = n / nChunks;
@@ -118,14 +120,17 @@ public record KMeans(int k, boolean balanced, Init init, int maxIterations, doub
             }
             for (int it = 0; it < maxIterations; it++) {
                 int[] assign;
+                long e0 = System.nanoTime();
                 if (balanced) {
                     double[] cost = Distances.all(xc, centres);
-                    AuctionAssignment.Result r = AuctionAssignment.assign(cost, k, xc.rows(), null, auction);
+                    AuctionAssignment.Result r = AuctionAssignment.assign(cost, k, xc.rows(), null, auction, prices);
                     assign = r.assignment();
+                    prices = r.clusterPrices();
                     auctionRounds += r.rounds();
                 } else {
                     assign = Distances.nearest(xc, centres, null);
                 }
+                eStepNanos += System.nanoTime() - e0;
                 DenseMatrix next = means(xc, assign, k, rng);
                 double shift = 0;
                 int dims = centres.cols();
@@ -147,7 +152,8 @@ public record KMeans(int k, boolean balanced, Init init, int maxIterations, doub
                 }
             }
         }
-        return new KMeansModel(this, centres, totalIter, List.copyOf(shifts), lastAssign, lastFrom, auctionRounds);
+        return new KMeansModel(this, centres, totalIter, List.copyOf(shifts), lastAssign, lastFrom, auctionRounds,
+                eStepNanos / 1e9);
     }
 
     private DenseMatrix initialCentres(DenseMatrix x, SplittableRandom rng) {

@@ -15,9 +15,11 @@ public final class KMeansModel {
     private final int[] lastAssignment;
     private final int lastChunkStart;
     private final long auctionRounds;
+    private final double eStepSeconds;
 
     KMeansModel(KMeans config, DenseMatrix centres, int iterations, List<Double> shifts, int[] lastAssignment,
-                int lastChunkStart, long auctionRounds) {
+                int lastChunkStart, long auctionRounds, double eStepSeconds) {
+        this.eStepSeconds = eStepSeconds;
         this.config = config;
         this.centres = centres;
         this.iterations = iterations;
@@ -32,7 +34,7 @@ public final class KMeansModel {
         if (centres.rows() != config.k()) {
             throw new IllegalArgumentException(centres.rows() + " centres for K = " + config.k());
         }
-        return new KMeansModel(config, centres, 0, List.of(), null, 0, 0);
+        return new KMeansModel(config, centres, 0, List.of(), null, 0, 0, 0);
     }
 
     public KMeans config() {
@@ -69,6 +71,11 @@ public final class KMeansModel {
      */
     public int[] trainingAssignment() {
         return lastAssignment == null ? null : lastAssignment.clone();
+    }
+
+    /** Wall time spent in E-steps during the fit (distances plus argmin or auction), seconds. */
+    public double eStepSeconds() {
+        return eStepSeconds;
     }
 
     public int lastChunkStart() {

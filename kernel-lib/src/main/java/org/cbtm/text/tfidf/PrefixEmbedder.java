@@ -19,7 +19,6 @@ public final class PrefixEmbedder {
     private final TfidfVectorizer vectorizer;
     private final int dims;
     private final double[] sum;
-    private final double[] scratch;
     private final StringBuilder pending = new StringBuilder();
     private long terms;
 
@@ -28,7 +27,6 @@ public final class PrefixEmbedder {
         this.vectorizer = embedder.vectorizer();
         this.dims = embedder.dimensions();
         this.sum = new double[dims];
-        this.scratch = new double[dims];
     }
 
     /** Forgets all text. */

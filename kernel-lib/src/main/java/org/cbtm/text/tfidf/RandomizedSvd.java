@@ -9,9 +9,10 @@ import org.cbtm.math.SymmetricEigen;
  * Truncated SVD of a sparse matrix by randomized subspace iteration (Halko, Martinsson and Tropp 2011), as
  * scikit-learn's {@code TruncatedSVD(algorithm="randomized")} with its defaults (10 oversamples, 5 power
  * iterations), but seeded and deterministic: a Gaussian test matrix from {@link SplittableRandom}{@code (seed)},
- * power iterations on {@code X^T X} with an orthonormalisation after each, and a final Rayleigh-Ritz step
- * (eigendecomposition of {@code (XZ)^T (XZ)}) that gives the right singular vectors and singular values.
- * Every reduction is summed in a fixed block order, so the result does not depend on the number of threads.
+ * power iterations with an orthonormalisation (Cholesky QR, eigendecomposition fallback) after each, done on the
+ * smaller side (documents when {@code n <= d}: {@code Q = orth((X X^T)^q X Omega)}, then the SVD of
+ * {@code B = Q^T X} from {@code B B^T}; terms otherwise: Rayleigh-Ritz on {@code X Z}). Every reduction is summed in
+ * a fixed block order, so the result does not depend on the number of threads.
  *
  * <p>Signs: each right singular vector is flipped so that its entry of largest magnitude is positive. When
  * {@code k} exceeds the rank that can be resolved ({@code min(n, d)} or the numerical rank), the extra components
