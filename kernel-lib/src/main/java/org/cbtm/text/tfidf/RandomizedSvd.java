@@ -53,12 +53,16 @@ public final class RandomizedSvd {
         int kk = Math.min(k, l);
         if (n <= d) {
             // orthonormalise on the (smaller) document side: Q = orth((X X^T)^q X Omega), then B = Q^T X
-            double[] y = BlockOps.orthonormalize(x.multiply(new DenseMatrix(d, l, omega)).data(), n, l, tol);
+            // one orthonormalisation per power iteration (Cholesky QR of a well-conditioned block is accurate to
+            // rounding; an ill-conditioned one falls back to the eigendecomposition)
+            double[] y = x.multiply(new DenseMatrix(d, l, omega)).data();
+            if (powerIterations == 0) {
+                y = BlockOps.orthonormalize(y, n, l, tol);
+            }
             for (int it = 0; it < powerIterations; it++) {
                 DenseMatrix zt = xt.multiply(new DenseMatrix(n, l, y));
                 y = BlockOps.orthonormalize(x.multiply(zt).data(), n, l, tol);
             }
-            y = BlockOps.orthonormalize(y, n, l, tol);
             double[] bt = xt.multiply(new DenseMatrix(n, l, y)).data(); // X^T Q, d x l
             SymmetricEigen e = SymmetricEigen.of(BlockOps.gram(bt, d, l), l); // B B^T = U S^2 U^T
             double top = Math.max(e.values[0], 0);
