@@ -134,6 +134,9 @@ public final class ClusteringBenchmark {
         System.out.printf(Locale.ROOT, "input: %d documents from %s -> %d distinct passages of <= %d words; "
                         + "sampled %d with replacement (seed %d) -> %s%n",
                 docs.size(), inputs, passages.size(), passageWords, total, seed, passageFile);
+        String inputNote = String.format(Locale.ROOT, "input: %d documents from %s, cut into %d passages of <= %d "
+                + "words, %d sampled with replacement (seed %d)", docs.size(),
+                inputs.stream().map(p -> p.getFileName().toString()).toList(), passages.size(), passageWords, total, seed);
         docs = null;
         List<String> fitTexts = sample.subList(0, fitN);
         int[] init = KMeans.randomDocumentIndices(fitN, k, seed);
@@ -170,6 +173,7 @@ public final class ClusteringBenchmark {
             List<String> w = sample.subList(0, Math.min(fitN, 5000));
             TfidfSvdEmbedder.Fit f = TfidfSvdEmbedder.fitTransform(w, TfidfSvdEmbedder.Config.reference(seed));
             KMeans.reference(Math.min(k, w.size()), true, seed).fit(f.embeddings());
+            KMeans.reference(Math.min(k, w.size()), false, seed).withIterations(iterations, 0).fit(f.embeddings());
             f.embedder().transform(sample.subList(0, Math.min(sample.size(), 20_000)));
         }
         TfidfSvdEmbedder.Config ec = TfidfSvdEmbedder.Config.reference(seed);
@@ -303,7 +307,7 @@ public final class ClusteringBenchmark {
         }
         md.append("\n").append(versions).append("; K = ").append(k).append(", fit on ").append(fitN)
                 .append(" passages, ").append(iterations).append(" Lloyd iterations max (tol 0), same initial documents; ")
-                .append(vocabNote).append(".\n");
+                .append(vocabNote).append(".\n").append(inputNote).append(".\n");
         Path figs = ProjectPaths.figures();
         AtomicFiles.writeString(figs.resolve("bench-clustering.csv"), csv.toString());
         AtomicFiles.writeString(figs.resolve("bench-clustering.md"), md.toString());
