@@ -1,0 +1,167 @@
+package org.cbtm.text.tfidf;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The tf-idf tokeniser of the C-BTM reference clusterer (scikit-learn's {@code TfidfVectorizer} defaults plus
+ * the reference's number normaliser), methods.md 1.1 step 1:
+ * <ol>
+ *   <li>lowercase the whole text ({@link String#toLowerCase(Locale)} with {@link Locale#ROOT}, which like Python's
+ *       {@code str.lower} handles final sigma and dotted capital I);</li>
+ *   <li>word tokens = maximal runs of 2+ word characters, as Python's {@code (?u)\b\w\w+\b}: a word character is
+ *       a letter (Lu, Ll, Lt, Lm, Lo), a number (Nd, Nl, No) or {@code _} (combining marks are not word
+ *       characters in Python, unlike Java's {@code \w});</li>
+ *   <li>a token whose first character is a digit (Python {@code str.isdigit}: Nd, or No with a digit value) becomes
+ *       the placeholder {@link #NUMBER_PLACEHOLDER}, itself a stop word, so numbers are dropped;</li>
+ *   <li>stop words (scikit-learn's English list by default) are dropped.</li>
+ * </ol>
+ * Thread-safe and allocation-free on the hot path (apart from the lowercased copy of the text).
+ */
+public final class TfidfTokenizer {
+    /** The reference's number placeholder (a stop word). */
+    public static final String NUMBER_PLACEHOLDER = "#NUMBER";
+
+    private static final boolean[] ASCII_WORD = new boolean[128];
+
+    static {
+        for (char c = 'a'; c <= 'z'; c++) {
+            ASCII_WORD[c] = true;
+        }
+        for (char c = 'A'; c <= 'Z'; c++) {
+            ASCII_WORD[c] = true;
+        }
+        for (char c = '0'; c <= '9'; c++) {
+            ASCII_WORD[c] = true;
+        }
+        ASCII_WORD['_'] = true;
+    }
+
+    private static final TfidfTokenizer REFERENCE = new TfidfTokenizer(StopWords.english());
+
+    /** Receives one kept token: the chars {@code lower[from, to)} with {@code hash} = {@link TermTable#hash}. */
+    @FunctionalInterface
+    interface TokenSink {
+        void token(String lower, int from, int to, int hash);
+    }
+
+    private final TermTable stop;
+    private final Set<String> stopWords;
+
+    /** A tokeniser with the given stop words (lowercase). */
+    public TfidfTokenizer(Set<String> stopWords) {
+        this.stopWords = Set.copyOf(stopWords);
+        this.stop = new TermTable(stopWords.size());
+        for (String w : stopWords) {
+            stop.findOrAdd(w);
+        }
+    }
+
+    /** The reference tokeniser: scikit-learn's English stop words and the number placeholder. */
+    public static TfidfTokenizer reference() {
+        return REFERENCE;
+    }
+
+    public Set<String> stopWords() {
+        return stopWords;
+    }
+
+    /** The kept terms of {@code text}, in order (stop words and numbers removed). */
+    public List<String> tokenize(String text) {
+        List<String> out = new ArrayList<>();
+        scan(text, (lower, from, to, h) -> out.add(lower.substring(from, to)));
+        return out;
+    }
+
+    /** Python's {@code \w} for one code point. */
+    static boolean isWordChar(int cp) {
+        if (cp < 128) {
+            return ASCII_WORD[cp];
+        }
+        return switch (Character.getType(cp)) {
+            case Character.UPPERCASE_LETTER, Character.LOWERCASE_LETTER, Character.TITLECASE_LETTER,
+                 Character.MODIFIER_LETTER, Character.OTHER_LETTER, Character.DECIMAL_DIGIT_NUMBER,
+                 Character.LETTER_NUMBER, Character.OTHER_NUMBER -> true;
+            default -> false;
+        };
+    }
+
+    /** Python's {@code str.isdigit} for one code point. */
+    static boolean isDigit(int cp) {
+        if (cp < 128) {
+            return cp >= '0' && cp <= '9';
+        }
+        int type = Character.getType(cp);
+        if (type == Character.DECIMAL_DIGIT_NUMBER) {
+            return true;
+        }
+        if (type == Character.OTHER_NUMBER) {
+            int v = Character.getNumericValue(cp);
+            return v >= 0 && v <= 9;
+        }
+        return false;
+    }
+
+    /** Lowercases as the reference does. */
+    static String lower(String text) {
+        return text.toLowerCase(Locale.ROOT);
+    }
+
+    /** Calls {@code sink} for every kept token of {@code text}. */
+    void scan(String text, TokenSink sink) {
+        String s = lower(text);
+        int n = s.length();
+        int i = 0;
+        while (i < n) {
+            char c = s.charAt(i);
+            int cp = c;
+            int w = 1;
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                cp = Character.toCodePoint(c, s.charAt(i + 1));
+                w = 2;
+            }
+            if (!isWordChar(cp)) {
+                i += w;
+                continue;
+            }
+            int start = i;
+            int first = cp;
+            int count = 0;
+            int h = 0;
+            while (true) {
+                h = 31 * h + s.charAt(i);
+                if (w == 2) {
+                    h = 31 * h + s.charAt(i + 1);
+                }
+                i += w;
+                count++;
+                if (i >= n) {
+                    break;
+                }
+                c = s.charAt(i);
+                if (c < 128) {
+                    if (!ASCII_WORD[c]) {
+                        break;
+                    }
+                    cp = c;
+                    w = 1;
+                } else {
+                    cp = c;
+                    w = 1;
+                    if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                        cp = Character.toCodePoint(c, s.charAt(i + 1));
+                        w = 2;
+                    }
+                    if (!isWordChar(cp)) {
+                        break;
+                    }
+                }
+            }
+            if (count >= 2 && !isDigit(first) && stop.find(s, start, i, h) < 0) {
+                sink.token(s, start, i, h);
+            }
+        }
+    }
+}
