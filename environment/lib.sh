@@ -131,6 +131,11 @@ cbtm_install_kernelspec() {
   export JUPYTER_PATH="$CBTM_BUILD/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
 }
 
+# The corpora the notebooks read: datasets/build does nothing when they are complete.
+cbtm_ensure_corpus() {
+  "$CBTM_HOME/datasets/build" || cbtm_die "building the corpora failed (see above; rerun datasets/build)"
+}
+
 # Everything a notebook run needs, in order.
 cbtm_setup() {
   cbtm_ensure_system
@@ -138,4 +143,5 @@ cbtm_setup() {
   cbtm_fetch_plotly
   cbtm_build_library
   cbtm_install_kernelspec
+  cbtm_ensure_corpus
 }

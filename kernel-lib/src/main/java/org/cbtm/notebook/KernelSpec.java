@@ -39,6 +39,11 @@ public record KernelSpec(Path javaBin, Path kernelJar, String classpath, Path pr
             "tech.tablesaw.plotly.components.*",
             "tech.tablesaw.plotly.traces.*",
             "org.cbtm.experiment.*",
+            "org.cbtm.corpus.*",
+            "org.cbtm.text.token.*",
+            "org.cbtm.text.tfidf.*",
+            "org.cbtm.cluster.*",
+            "org.cbtm.math.*",
             "org.cbtm.notebook.*",
             "static org.cbtm.notebook.Notebook.*");
 
