@@ -1,5 +1,6 @@
 package org.cbtm.cluster;
 
+import org.cbtm.math.BlockOps;
 import org.cbtm.math.DenseMatrix;
 import org.cbtm.math.Parallel;
 
@@ -25,31 +26,13 @@ public final class Distances {
         }
     }
 
-    /** {@code acc[j] = x . c_j} for the row at {@code xd[xo..]}; returns {@code ||x||^2}. Four dimensions per pass. */
+    /** {@code acc[j] += x . c_j} for the row at {@code xd[xo..]} ({@code ct} is the centres transposed); returns {@code ||x||^2}. */
     static double accumulate(double[] xd, int xo, int dims, double[] ct, int k, double[] acc) {
+        BlockOps.addRowTimes(xd, xo, dims, ct, k, acc, 0, false);
         double xx = 0;
-        int d = 0;
-        for (; d + 3 < dims; d += 4) {
-            double v0 = xd[xo + d];
-            double v1 = xd[xo + d + 1];
-            double v2 = xd[xo + d + 2];
-            double v3 = xd[xo + d + 3];
-            xx += v0 * v0 + v1 * v1 + v2 * v2 + v3 * v3;
-            int c0 = d * k;
-            int c1 = c0 + k;
-            int c2 = c1 + k;
-            int c3 = c2 + k;
-            for (int j = 0; j < k; j++) {
-                acc[j] += v0 * ct[c0 + j] + v1 * ct[c1 + j] + v2 * ct[c2 + j] + v3 * ct[c3 + j];
-            }
-        }
-        for (; d < dims; d++) {
+        for (int d = 0; d < dims; d++) {
             double v = xd[xo + d];
             xx += v * v;
-            int co = d * k;
-            for (int j = 0; j < k; j++) {
-                acc[j] += v * ct[co + j];
-            }
         }
         return xx;
     }

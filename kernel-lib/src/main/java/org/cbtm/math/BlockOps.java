@@ -62,6 +62,36 @@ public final class BlockOps {
     }
 
     /**
+     * {@code out[oo + q] += sum_p a[ao + p] * m[p * mc + q]} for {@code q < mc}: one row of {@code a} (length
+     * {@code c}) times the row-major {@code c x mc} matrix {@code m}, four rows of {@code m} per pass so each pass
+     * over {@code out} does four multiply-adds. With {@code upper}, {@code m} is upper triangular and only
+     * {@code q >= p} is touched. The shared kernel of matrix products and centroid distances.
+     */
+    public static void addRowTimes(double[] a, int ao, int c, double[] m, int mc, double[] out, int oo, boolean upper) {
+        int p = 0;
+        for (; p + 3 < c; p += 4) {
+            double x0 = a[ao + p];
+            double x1 = a[ao + p + 1];
+            double x2 = a[ao + p + 2];
+            double x3 = a[ao + p + 3];
+            int m0 = p * mc;
+            int m1 = m0 + mc;
+            int m2 = m1 + mc;
+            int m3 = m2 + mc;
+            for (int q = upper ? p : 0; q < mc; q++) {
+                out[oo + q] += x0 * m[m0 + q] + x1 * m[m1 + q] + x2 * m[m2 + q] + x3 * m[m3 + q];
+            }
+        }
+        for (; p < c; p++) {
+            double x = a[ao + p];
+            int mo = p * mc;
+            for (int q = upper ? p : 0; q < mc; q++) {
+                out[oo + q] += x * m[mo + q];
+            }
+        }
+    }
+
+    /**
      * {@code A M} as {@link #multiply(double[], int, int, double[], int)}; with {@code upper} the caller promises that
      * {@code M} is upper triangular and only {@code q >= p} is computed.
      */
@@ -69,29 +99,7 @@ public final class BlockOps {
         double[] out = new double[r * mc];
         Parallel.forBlocks(r, 1024, (b, from, to) -> {
             for (int i = from; i < to; i++) {
-                int ao = i * c;
-                int oo = i * mc;
-                int p = 0;
-                for (; p + 3 < c; p += 4) {
-                    double x0 = a[ao + p];
-                    double x1 = a[ao + p + 1];
-                    double x2 = a[ao + p + 2];
-                    double x3 = a[ao + p + 3];
-                    int m0 = p * mc;
-                    int m1 = m0 + mc;
-                    int m2 = m1 + mc;
-                    int m3 = m2 + mc;
-                    for (int q = upper ? p : 0; q < mc; q++) {
-                        out[oo + q] += x0 * m[m0 + q] + x1 * m[m1 + q] + x2 * m[m2 + q] + x3 * m[m3 + q];
-                    }
-                }
-                for (; p < c; p++) {
-                    double x = a[ao + p];
-                    int mo = p * mc;
-                    for (int q = upper ? p : 0; q < mc; q++) {
-                        out[oo + q] += x * m[mo + q];
-                    }
-                }
+                addRowTimes(a, i * c, c, m, mc, out, i * mc, upper);
             }
         });
         return out;

@@ -11,9 +11,11 @@ final class Kernel {
     private Kernel() {
     }
 
-    /** True inside the Java kernel started from our kernelspec (it sets CBTM_KERNEL=1). */
+    private static final boolean ACTIVE = "1".equals(System.getenv("CBTM_KERNEL")) && kernelPresent();
+
+    /** True inside the Java kernel started from our kernelspec (it sets CBTM_KERNEL=1); fixed for the process. */
     static boolean active() {
-        return "1".equals(System.getenv("CBTM_KERNEL")) && kernelPresent();
+        return ACTIVE;
     }
 
     private static boolean kernelPresent() {

@@ -65,17 +65,7 @@ public final class RandomizedSvd {
             }
             double[] bt = xt.multiply(new DenseMatrix(n, l, y)).data(); // X^T Q, d x l
             SymmetricEigen e = SymmetricEigen.of(BlockOps.gram(bt, d, l), l); // B B^T = U S^2 U^T
-            double top = Math.max(e.values[0], 0);
-            for (int j = 0; j < kk; j++) {
-                double lam = e.values[j];
-                if (lam <= 0 || lam <= 1e-24 * top) {
-                    continue;
-                }
-                sv[j] = Math.sqrt(lam);
-                for (int i = 0; i < l; i++) {
-                    w[i * k + j] = e.vectors[i * l + j] / sv[j];
-                }
-            }
+            ritz(e, l, k, kk, sv, w, true);
             v = BlockOps.multiply(bt, d, l, w, k); // V = B^T U S^-1
         } else {
             // orthonormalise on the (smaller) term side: Z = orth((X^T X)^q Omega), Rayleigh-Ritz on X Z
@@ -87,17 +77,7 @@ public final class RandomizedSvd {
             z = BlockOps.orthonormalize(z, d, l, tol);
             DenseMatrix y = x.multiply(new DenseMatrix(d, l, z));
             SymmetricEigen e = SymmetricEigen.of(BlockOps.gram(y.data(), n, l), l);
-            double top = Math.max(e.values[0], 0);
-            for (int j = 0; j < kk; j++) {
-                double lam = e.values[j];
-                if (lam <= 0 || lam <= 1e-24 * top) {
-                    continue;
-                }
-                sv[j] = Math.sqrt(lam);
-                for (int i = 0; i < l; i++) {
-                    w[i * k + j] = e.vectors[i * l + j];
-                }
-            }
+            ritz(e, l, k, kk, sv, w, false);
             v = BlockOps.multiply(z, d, l, w, k); // V = Z W
         }
         // zero columns whose vector is not unit (a direction the orthonormalisation dropped)
@@ -125,5 +105,25 @@ public final class RandomizedSvd {
             }
         }
         return new Result(new DenseMatrix(d, k, v), sv);
+    }
+
+    /**
+     * From the eigenpairs of an {@code l x l} Gram matrix: singular values {@code sv[j] = sqrt(lambda_j)} and the
+     * rotation {@code w} ({@code l x k}, column j = eigenvector j, divided by {@code sv[j]} when {@code divide}).
+     * Eigenvalues at rounding level stay zero: a direction the data does not have.
+     */
+    private static void ritz(SymmetricEigen e, int l, int k, int kk, double[] sv, double[] w, boolean divide) {
+        double top = Math.max(e.values[0], 0);
+        for (int j = 0; j < kk; j++) {
+            double lam = e.values[j];
+            if (lam <= 0 || lam <= 1e-24 * top) {
+                continue;
+            }
+            sv[j] = Math.sqrt(lam);
+            double scale = divide ? 1 / sv[j] : 1;
+            for (int i = 0; i < l; i++) {
+                w[i * k + j] = e.vectors[i * l + j] * scale;
+            }
+        }
     }
 }

@@ -293,12 +293,7 @@ public final class TfidfVectorizer {
                         q++;
                     }
                 }
-                if (sq > 0) {
-                    double inv = 1.0 / Math.sqrt(sq);
-                    for (int p = start; p < q; p++) {
-                        vals[p] *= inv;
-                    }
-                }
+                scaleToUnit(vals, start, q, sq);
             }
         });
         rowPtr[n] = total;
@@ -393,12 +388,7 @@ public final class TfidfVectorizer {
                     sq += v * v;
                     q++;
                 }
-                if (sq > 0) {
-                    double inv = 1.0 / Math.sqrt(sq);
-                    for (int p = start; p < q; p++) {
-                        vs[p] *= inv;
-                    }
-                }
+                scaleToUnit(vs, start, q, sq);
                 counter.clear();
             }
             ptr[to - from] = q;
@@ -427,5 +417,15 @@ public final class TfidfVectorizer {
         }
         rowPtr[n] = total;
         return new CsrMatrix(n, terms.length, rowPtr, colIdx, vals);
+    }
+
+    /** L2-normalises {@code v[from, to)} whose squares sum to {@code sumSquares}; a zero row stays zero. */
+    private static void scaleToUnit(double[] v, int from, int to, double sumSquares) {
+        if (sumSquares > 0) {
+            double inv = 1.0 / Math.sqrt(sumSquares);
+            for (int p = from; p < to; p++) {
+                v[p] *= inv;
+            }
+        }
     }
 }
