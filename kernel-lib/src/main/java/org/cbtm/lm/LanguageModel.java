@@ -1,0 +1,54 @@
+package org.cbtm.lm;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What every model in the project is to the evaluation code: experts (n-gram, transformer), ensembles,
+ * averaged models and MoEs. Token ids are those of the experiment's {@link org.cbtm.text.token.Tokenizer}
+ * (id 0 is the end-of-document token); every model compared in one table shares it.
+ *
+ * <p>Conventions (methods 1.5): a sequence of n tokens yields n-1 scores, one per predicted position
+ * t = 1..n-1, each the natural-log probability {@code log p(x_t | x_<t)}. The first token is never
+ * predicted. A model with a finite {@link #contextLength()} conditions on at most that many previous tokens;
+ * callers truncate documents to the context length before scoring (the evaluation protocol), models need
+ * not slide a window.
+ */
+public interface LanguageModel extends AutoCloseable {
+
+    /** Size of the vocabulary; ids are 0..vocabSize()-1. */
+    int vocabSize();
+
+    /** The longest sequence (in tokens) the model scores in one piece; {@code Integer.MAX_VALUE} if none. */
+    int contextLength();
+
+    /** Parameters that run for one token (methods 6): for an ensemble, the selected experts'. */
+    long inferenceParameters();
+
+    /** A short human-readable description for tables ("KN-4", "GPT 4L/256d", "C-BTM top-2 of 8"). */
+    String name();
+
+    /**
+     * Log-probabilities of the next token after each context, one {@code float[vocabSize()]} per context.
+     * An empty context means "start of a document" (the model conditions on the end-of-document token where
+     * it was trained that way).
+     */
+    float[][] nextTokenLogProbs(List<int[]> contexts);
+
+    /** Per-position log-probabilities of one sequence: {@code n-1} values for {@code n} tokens. */
+    float[] sequenceLogProbs(int[] tokens);
+
+    /** Batched form of {@link #sequenceLogProbs(int[])}; models override it when batching pays. */
+    default List<float[]> sequenceLogProbs(List<int[]> sequences) {
+        List<float[]> out = new ArrayList<>(sequences.size());
+        for (int[] s : sequences) {
+            out.add(sequenceLogProbs(s));
+        }
+        return out;
+    }
+
+    /** Releases native memory; pure-Java models have nothing to release. */
+    @Override
+    default void close() {
+    }
+}
