@@ -64,6 +64,8 @@ public final class KneserNeyLM implements LanguageModel {
     private final float[] unigramGamma;
     /** tables[k] holds the n-grams of order k >= 2, each with value (alpha as n-gram, gamma as context). */
     private final GramTable[] tables;
+    /** log p_1(w), so that a next-token distribution takes logarithms only of the tokens its context has seen. */
+    private final float[] logUnigram;
     private final long entries;
     private volatile ContinuationIndex index;
 
@@ -81,6 +83,10 @@ public final class KneserNeyLM implements LanguageModel {
             e += tables[k].size();
         }
         this.entries = e;
+        this.logUnigram = new float[vocab];
+        for (int w = 0; w < vocab; w++) {
+            logUnigram[w] = (float) Math.log(unigram[w]);
+        }
     }
 
     /**
@@ -364,25 +370,36 @@ public final class KneserNeyLM implements LanguageModel {
         for (int k = top - 1; k >= 1; k--) {
             mult[k] = mult[k + 1] * c.gammas[k];
         }
-        double[] dist = new double[vocab];
-        double m1 = mult[1];
+        // tokens never seen after the context: log mult_1 + log p_1(w); the others: the log of the full sum
+        float[] out = new float[vocab];
+        double logM1 = Math.log(mult[1]);
         for (int w = 0; w < vocab; w++) {
-            dist[w] = m1 * unigram[w];
+            out[w] = (float) (logM1 + logUnigram[w]);
         }
+        if (top < 2) {
+            return out;
+        }
+        double[] extra = new double[vocab];
         for (int k = 2; k <= top; k++) {
             GramTable table = tables[k];
             double m = mult[k];
             int[] conts = idx.entries(k);
-            int from = idx.from(k, c.ids[k - 1]);
-            int to = idx.to(k, c.ids[k - 1]);
-            for (int e = from; e < to; e++) {
+            for (int e = idx.from(k, c.ids[k - 1]), to = idx.to(k, c.ids[k - 1]); e < to; e++) {
                 int id = conts[e];
-                dist[GramTable.tokenOf(table.keyAt(id))] += m * alphaOf(table.valueAt(id));
+                extra[GramTable.tokenOf(table.keyAt(id))] += m * alphaOf(table.valueAt(id));
             }
         }
-        float[] out = new float[vocab];
-        for (int w = 0; w < vocab; w++) {
-            out[w] = (float) Math.log(dist[w]);
+        double m1 = mult[1];
+        for (int k = 2; k <= top; k++) {
+            GramTable table = tables[k];
+            int[] conts = idx.entries(k);
+            for (int e = idx.from(k, c.ids[k - 1]), to = idx.to(k, c.ids[k - 1]); e < to; e++) {
+                int w = GramTable.tokenOf(table.keyAt(conts[e]));
+                if (extra[w] != 0) {
+                    out[w] = (float) Math.log(m1 * unigram[w] + extra[w]);
+                    extra[w] = 0; // done: the token may continue the context at several orders
+                }
+            }
         }
         return out;
     }
