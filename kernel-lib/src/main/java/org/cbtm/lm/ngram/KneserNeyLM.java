@@ -33,6 +33,10 @@ import org.cbtm.train.TokenShard;
  * {@link #nextTokenLogProbs} is O(vocabSize + continuations of the context) per context: it scales the unigram
  * distribution once and adds the higher-order terms of the observed continuations only (through an index built on
  * first use). The model is immutable after training and safe for concurrent scoring from many threads.
+ *
+ * <p><b>Memory.</b> Each order is a hash table of 16-byte slots (key, then alpha and gamma as two floats) filled to
+ * between 35% and 70%: about 25 to 45 bytes per stored n-gram (KN-4 on ten million tokens: 13.6M n-grams, about
+ * 470 MB). The saved file keeps only the occupied slots (16 bytes per n-gram).
  */
 public final class KneserNeyLM implements LanguageModel {
 

@@ -26,7 +26,7 @@ import org.cbtm.train.TokenShard;
  * the training split of the built corpus (all sources) and measures training tokens/s, scoring tokens/s
  * ({@code sequenceLogProbs} over the held-out documents with 1 and 2 threads), {@code nextTokenLogProbs}
  * contexts/s (one context per call, one thread) and held-out perplexity (methods 1.5: one document per sequence,
- * the first token not predicted, micro-averaged). Writes {@code figures/bench-ngram.md}.
+ * the first token not predicted, micro-averaged). Writes {@code figures/bench-ngram.md} and {@code .csv}.
  *
  * <p>Options: {@code --orders 1,2,3,4,5}, {@code --max-train-tokens N} (a prefix of the packed training stream),
  * {@code --held-out valid|test}, {@code --contexts 2000}, {@code --seed 0} (the order of the training documents,
@@ -184,7 +184,9 @@ public final class NgramBenchmark {
         }
         Path md = ProjectPaths.figures().resolve("bench-ngram.md");
         AtomicFiles.writeString(md, markdown(setup, rows, saveLine));
-        System.out.println("wrote " + md);
+        Path csv = ProjectPaths.figures().resolve("bench-ngram.csv");
+        AtomicFiles.writeString(csv, csv(rows));
+        System.out.println("wrote " + md + " and " + csv);
     }
 
     private static String header() {
@@ -225,6 +227,17 @@ public final class NgramBenchmark {
         }
         if (!saveLine.isEmpty()) {
             b.append('\n').append(saveLine).append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String csv(List<Row> rows) {
+        StringBuilder b = new StringBuilder("model,order,train_tokens,ngram_entries,train_s,train_tok_per_s,"
+                + "score_tok_per_s_1t,score_tok_per_s_2t,next_contexts_per_s,index_s,heldout_perplexity\n");
+        for (Row r : rows) {
+            b.append(String.format(Locale.ROOT, "KN-%d,%d,%d,%d,%.3f,%.0f,%.0f,%.0f,%.1f,%.3f,%.3f%n", r.order, r.order,
+                    r.tokens, r.entries, r.trainS, r.tokens / r.trainS, r.scoredTokens / r.score1S,
+                    r.scoredTokens / r.score2S, r.contextsPerS, r.indexS, r.perplexity));
         }
         return b.toString();
     }

@@ -49,6 +49,9 @@ final class NgramCounter {
         if (tokenBudget < 1) {
             throw new IllegalArgumentException("tokenBudget must be at least 1 token, got " + tokenBudget);
         }
+        if (shard.numTokens() == 0) {
+            throw new IllegalArgumentException("cannot train an n-gram model on an empty shard (no documents)");
+        }
         int vocab = shard.vocabSize();
         if (vocab > 1 << 16) {
             throw new IllegalArgumentException("the n-gram model packs token ids in 16 bits: vocabSize must be <= 65536, got "

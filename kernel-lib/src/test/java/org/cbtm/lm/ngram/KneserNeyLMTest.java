@@ -248,6 +248,9 @@ class KneserNeyLMTest {
         e = assertThrows(IllegalArgumentException.class, () -> KneserNeyLM.train(shard, NgramConfig.defaults(), 0));
         assertTrue(e.getMessage().contains("tokenBudget must be at least 1"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> KneserNeyLM.train(shard, NgramConfig.defaults(), -5));
+        TokenShard empty = TokenShard.ofDocuments(List.of(), VOCAB);
+        e = assertThrows(IllegalArgumentException.class, () -> KneserNeyLM.train(empty, NgramConfig.defaults()));
+        assertTrue(e.getMessage().contains("empty shard"), e.getMessage());
         TokenShard wide = TokenShard.ofDocuments(List.of(new int[] {70_000}), 70_001);
         e = assertThrows(IllegalArgumentException.class, () -> KneserNeyLM.train(wide, NgramConfig.defaults(), 10));
         assertTrue(e.getMessage().contains("16 bits"), e.getMessage());
