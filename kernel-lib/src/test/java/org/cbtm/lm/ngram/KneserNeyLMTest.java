@@ -107,6 +107,34 @@ class KneserNeyLMTest {
     }
 
     @Test
+    void agreesWithAStraightforwardImplementation() {
+        TokenShard shard = synthetic(250, 21);
+        int budget = shard.numTokens() - 17; // the stream may stop inside a document
+        int[] stream = Arrays.copyOf(shard.tokens(), budget);
+        TokenShard heldOut = synthetic(15, 22);
+        for (int order = 1; order <= 5; order++) {
+            KneserNeyLM lm = KneserNeyLM.train(shard, NgramConfig.of(order), budget);
+            NaiveKneserNey naive = new NaiveKneserNey(stream, order, VOCAB);
+            for (int k = 1; k <= order; k++) {
+                assertEquals(naive.discounts(k), lm.discounts(k), "order " + order + ", discounts of order " + k);
+            }
+            List<int[]> sequences = new ArrayList<>();
+            for (int d = 0; d < heldOut.numDocuments(); d++) {
+                sequences.add(heldOut.document(d));
+            }
+            sequences.add(shard.document(3)); // seen text: long contexts found
+            sequences.add(Arrays.copyOfRange(shard.tokens(), shard.starts()[5], shard.starts()[9])); // EODs inside
+            for (int[] seq : sequences) {
+                double[] expected = naive.sequenceLogProbs(seq);
+                float[] got = lm.sequenceLogProbs(seq);
+                for (int t = 0; t < expected.length; t++) {
+                    assertEquals(expected[t], got[t], 1e-5, "order " + order + " position " + t);
+                }
+            }
+        }
+    }
+
+    @Test
     void distributionsSumToOneOverTheVocabulary() {
         TokenShard shard = synthetic(400, 1);
         SplittableRandom rnd = new SplittableRandom(2);
