@@ -7,7 +7,10 @@ package org.cbtm.lm.ngram;
  */
 public record NgramConfig(int order) {
 
-    /** Tables are keyed by prefix ids, so any order fits a key; beyond 10 the counts are all ones anyway. */
+    /**
+     * Keys chain prefix ids, so any order fits in one key; the bound only stops a careless setting (each order adds
+     * a table about as large as the token stream, and past 5 or 6 almost every n-gram is seen once).
+     */
     public static final int MAX_ORDER = 10;
     public static final int DEFAULT_ORDER = 4;
 
