@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 
 import org.cbtm.experiment.AtomicFiles;
+import org.cbtm.lm.gpt.Devices;
 import org.cbtm.lm.gpt.GptConfig;
 
 /**
@@ -93,10 +94,11 @@ public record TrainJob(GptConfig model, TrainConfig train, Path trainShard, Path
             outcome = Outcome.RESUMED;
         } else if (init != null) {
             Checkpoint parent = Checkpoint.read(init);
-            if (!parent.info().model().equals(model)) {
+            if (!parent.info().model().sameArchitecture(model)) {
                 throw new IllegalArgumentException("cannot branch " + model + " from " + init + ", which holds " + parent.info().model());
             }
-            trainer = Trainer.branch(parent, init.toAbsolutePath().toString(), train, trainData, validData);
+            trainer = Trainer.branch(parent, init.toAbsolutePath().toString(), model, train, trainData, validData,
+                    Devices.best());
             outcome = Outcome.BRANCHED;
         } else {
             trainer = Trainer.start(model, train, trainData, validData);

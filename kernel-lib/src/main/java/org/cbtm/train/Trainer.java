@@ -126,13 +126,17 @@ public final class Trainer implements AutoCloseable {
      */
     public static Trainer branch(Checkpoint parent, String parentPath, TrainConfig config, TokenShard train,
                                  TokenShard valid) {
-        return branch(parent, parentPath, config, train, valid, Devices.best());
+        return branch(parent, parentPath, parent.info().model(), config, train, valid, Devices.best());
     }
 
-    public static Trainer branch(Checkpoint parent, String parentPath, TrainConfig config, TokenShard train,
-                                 TokenShard valid, Device device) {
-        return new Trainer(Gpt.create(parent.weights(), device), parent.optimizer(), config, train, valid,
-                parent.info().lineageTokens(), parentPath, parent.info());
+    /**
+     * Branches into a model config {@code model} of the parent's architecture (it may change the dropout rate),
+     * on {@code device}.
+     */
+    public static Trainer branch(Checkpoint parent, String parentPath, GptConfig model, TrainConfig config,
+                                 TokenShard train, TokenShard valid, Device device) {
+        return new Trainer(Gpt.create(parent.weights().withConfig(model), device), parent.optimizer(), config, train,
+                valid, parent.info().lineageTokens(), parentPath, parent.info());
     }
 
     /** Continues the run saved in {@code checkpoint} (its own configs) on the same shards. */
@@ -218,7 +222,7 @@ public final class Trainer implements AutoCloseable {
 
     /** Trains at most {@code maxSteps} more steps (stops at the end of the budget). */
     public CheckpointInfo runSteps(long maxSteps) {
-        long end = Math.min(config.steps(), step + Math.max(0, maxSteps));
+        long end = step + Math.min(Math.max(0, maxSteps), config.steps() - step); // no overflow for Long.MAX_VALUE
         long perStep = config.tokensPerStep();
         Progress bar = progress ? Progress.start(label + " on " + model.device(), config.tokensSeen(), "tok") : null;
         try {

@@ -65,6 +65,11 @@ public record GptConfig(int vocabSize, int layers, int width, int heads, int con
         return new GptConfig(vocabSize, layers, width, heads, positions, dropout);
     }
 
+    /** Same tensors (everything but the dropout rate, which only matters while training). */
+    public boolean sameArchitecture(GptConfig other) {
+        return withDropout(0).equals(other.withDropout(0));
+    }
+
     public int headWidth() {
         return width / heads;
     }

@@ -43,6 +43,14 @@ public record GptWeights(GptConfig config, Map<String, float[]> tensors) {
         return t;
     }
 
+    /** The same tensors under {@code other}, which must have the same architecture (e.g. another dropout rate). */
+    public GptWeights withConfig(GptConfig other) {
+        if (!config.sameArchitecture(other)) {
+            throw new IllegalArgumentException("cannot use weights of " + config + " for " + other + ": the architectures differ");
+        }
+        return new GptWeights(other, tensors);
+    }
+
     /** Number of values over all tensors. */
     public long size() {
         long n = 0;
@@ -54,7 +62,7 @@ public record GptWeights(GptConfig config, Map<String, float[]> tensors) {
 
     /**
      * The weighted parameter average {@code theta = sum_j w_j theta_j} (methods 2), tensor by tensor, accumulated
-     * in double. Every model must have the same architecture; the weights are used as given (BTM's posterior
+     * in double. Every model must have the same architecture (the first one's config is kept); the weights are used as given (BTM's posterior
      * weights sum to 1, callers normalise).
      */
     public static GptWeights average(List<GptWeights> models, double[] w) {
@@ -63,7 +71,7 @@ public record GptWeights(GptConfig config, Map<String, float[]> tensors) {
         }
         GptConfig config = models.get(0).config();
         for (GptWeights m : models) {
-            if (!m.config().equals(config)) {
+            if (!m.config().sameArchitecture(config)) {
                 throw new IllegalArgumentException("parameter averaging needs one architecture: " + config + " vs " + m.config());
             }
         }
@@ -89,7 +97,7 @@ public record GptWeights(GptConfig config, Map<String, float[]> tensors) {
 
     /** Largest absolute difference between corresponding values (same architecture required). */
     public double maxAbsDifference(GptWeights other) {
-        if (!config.equals(other.config())) {
+        if (!config.sameArchitecture(other.config())) {
             throw new IllegalArgumentException("different architectures: " + config + " vs " + other.config());
         }
         double max = 0;
@@ -105,7 +113,7 @@ public record GptWeights(GptConfig config, Map<String, float[]> tensors) {
 
     /** Bit-for-bit equality of every tensor. */
     public boolean sameValues(GptWeights other) {
-        if (!config.equals(other.config())) {
+        if (!config.sameArchitecture(other.config())) {
             return false;
         }
         for (String name : tensors.keySet()) {

@@ -22,6 +22,7 @@ class GptTest {
 
     @BeforeAll
     static void model() {
+        org.cbtm.train.TestThreads.single();
         try (Gpt gpt = Gpt.create(new GptConfig(VOCAB, 2, 32, 4, 16, 0.1), Device.cpu(), 7)) {
             lm = GptLM.of(gpt.weights(), Device.cpu());
         }
