@@ -19,9 +19,18 @@ public final class TokenBytes {
     private static final Map<String, TokenBytes> CACHE = new ConcurrentHashMap<>();
 
     private final byte[][] bytes;
+    private final boolean[] ascii;
 
     private TokenBytes(byte[][] bytes) {
         this.bytes = bytes;
+        this.ascii = new boolean[bytes.length];
+        for (int i = 0; i < bytes.length; i++) {
+            boolean a = true;
+            for (byte b : bytes[i]) {
+                a &= b >= 0;
+            }
+            ascii[i] = a;
+        }
     }
 
     /** The byte table of {@code tokenizer}'s ids (EOD has no bytes). */
@@ -62,6 +71,11 @@ public final class TokenBytes {
 
     public int vocabSize() {
         return bytes.length;
+    }
+
+    /** Whether every byte of {@code id} is ASCII (then its bytes are its characters). */
+    public boolean isAscii(int id) {
+        return ascii[id];
     }
 
     /** The bytes of {@code id} (shared: do not modify). */

@@ -47,6 +47,11 @@ final class Utf8Stream {
         in.compact(); // keeps the bytes of an unfinished character
     }
 
+    /** Whether no bytes of an unfinished character are waiting. */
+    boolean idle() {
+        return in.position() == 0;
+    }
+
     /** Forgets pending bytes. */
     void reset() {
         in.clear();

@@ -79,6 +79,53 @@ class RouterTest {
     }
 
     @Test
+    void matchesFromScratchEmbeddingOnTrickyText() {
+        // words with capitals, digits, underscores, accents, CJK, a dotted capital I (lowercasing splits it),
+        // apostrophes, hyphens, runs of spaces and newlines, emoji: every prefix against the formula
+        List<String> texts = new ArrayList<>();
+        String[] words = {"Café", "NAÏVE", "naïve", "東京", "İstanbul", "stanbul", "don't", "e-mail", "snake_case",
+            "x2y", "42nd", "Ünïcödé", "mail", "river", "RIVER", "Court", "court's", "😀ok", "tab\tbed", "a", "the"};
+        SplittableRandom r = new SplittableRandom(3);
+        for (int i = 0; i < 60; i++) {
+            StringBuilder b = new StringBuilder();
+            for (int w = 0; w < 12; w++) {
+                b.append(words[r.nextInt(words.length)]).append(List.of(" ", "  ", "\n", ", ", "-", "").get(r.nextInt(6)));
+            }
+            texts.add(b.toString());
+        }
+        var model = new org.cbtm.cluster.KMeansPartitioner(
+                org.cbtm.text.tfidf.TfidfSvdEmbedder.Config.reference(1).withDimensions(6),
+                org.cbtm.cluster.KMeans.reference(3, false, 1)).fit(texts);
+        for (Tokenizer tok : List.of(Tokenizer.fullGpt2(), F.tokenizer)) {
+            RoutingConfig c = RoutingConfig.paper().withTemperature(0.05);
+            CentroidRouter router = new CentroidRouter(model, tok, c);
+            for (String text : texts.subList(0, 15)) {
+                int[] ids = tok.encode(text);
+                RoutingWeights w = router.route(EvalSequence.of(ids));
+                for (int t = 1; t < ids.length; t++) {
+                    String prefix = tok.decode(Arrays.copyOf(ids, t));
+                    double[] e = model.embedder().embed(prefix);
+                    var pe = model.embedder().prefixEmbedder();
+                    pe.append(prefix);
+                    assertArrayEquals(e, pe.embedding(), 1e-9);
+                    double[] d = new double[3];
+                    double z = 0;
+                    for (int j = 0; j < 3; j++) {
+                        for (int q = 0; q < e.length; q++) {
+                            double x = e[q] - model.centres().get(j, q);
+                            d[j] += x * x;
+                        }
+                        z += Math.exp(-d[j] / 0.05);
+                    }
+                    for (int j = 0; j < 3; j++) {
+                        assertEquals(Math.exp(-d[j] / 0.05) / z, w.get(t - 1, j), 1e-9, "'" + prefix + "'");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void theTestDocumentsUseTokensThatSplitCharacters() {
         // so that the incremental UTF-8 decoding above is exercised, not only ASCII
         TokenBytes bytes = TokenBytes.of(F.tokenizer);
