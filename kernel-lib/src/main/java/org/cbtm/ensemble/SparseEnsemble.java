@@ -191,7 +191,9 @@ public final class SparseEnsemble implements LanguageModel, SequenceScorer {
             if (mine.isEmpty()) {
                 continue;
             }
-            List<float[]> lp = experts.get(j).sequenceLogProbs(mine);
+            // one sequence: the plain call (a model's batched form may fork work to other threads)
+            List<float[]> lp = mine.size() == 1 ? List.of(experts.get(j).sequenceLogProbs(mine.get(0)))
+                    : experts.get(j).sequenceLogProbs(mine);
             expertLp[j] = new float[n][];
             int m = 0;
             for (int i = 0; i < n; i++) {
@@ -234,21 +236,34 @@ public final class SparseEnsemble implements LanguageModel, SequenceScorer {
         return out;
     }
 
-    /** {@code log sum_k w[t][k] exp(lp[k][t])} at every position, in double, over the experts with weight > 0. */
+    /**
+     * {@code log sum_k w[t][k] exp(lp[k][t])} at every position, in double, over the experts with weight > 0:
+     * {@code m + log sum_k w_k exp(lp_k - m)} with m the largest selected {@code lp_k}. The sum is at least the
+     * weight of that expert, so it cannot underflow to zero; a position with a single selected expert (weight 1)
+     * is that expert's score, with no exp or log.
+     */
     static float[] mix(RoutingWeights w, float[][] lp) {
         int rows = w.positions();
         int k = w.numExperts();
+        double[] wd = w.data();
         float[] out = new float[rows];
         for (int t = 0; t < rows; t++) {
+            int o = t * k;
             double max = Double.NEGATIVE_INFINITY;
+            int active = 0;
+            int last = -1;
             for (int j = 0; j < k; j++) {
-                double wt = w.get(t, j);
-                if (wt > 0) {
-                    double a = Math.log(wt) + lp[j][t];
-                    if (a > max) {
-                        max = a;
+                if (wd[o + j] > 0) {
+                    active++;
+                    last = j;
+                    if (lp[j][t] > max) {
+                        max = lp[j][t];
                     }
                 }
+            }
+            if (active == 1 && wd[o + last] == 1.0) {
+                out[t] = lp[last][t];
+                continue;
             }
             if (max == Double.NEGATIVE_INFINITY) {
                 out[t] = Float.NEGATIVE_INFINITY; // every selected expert gives the token probability 0
@@ -256,12 +271,12 @@ public final class SparseEnsemble implements LanguageModel, SequenceScorer {
             }
             double sum = 0;
             for (int j = 0; j < k; j++) {
-                double wt = w.get(t, j);
+                double wt = wd[o + j];
                 if (wt > 0) {
-                    sum += Math.exp(Math.log(wt) + lp[j][t] - max);
+                    sum += wt * Math.exp(lp[j][t] - max);
                 }
             }
-            out[t] = (float) (max + Math.log(sum)); // sum >= 1: the maximal term is exp(0)
+            out[t] = (float) (max + Math.log(sum));
         }
         return out;
     }

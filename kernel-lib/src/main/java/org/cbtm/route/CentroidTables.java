@@ -28,8 +28,9 @@ final class CentroidTables {
     final double[] uu;
     final double[] centreNorms; // ||c_k||^2
     final DenseMatrix centres;
-    private final int[] slots;  // open addressing: term id + 1, or 0
-    private final String[] terms;
+    private final long[] slots; // open addressing: (hash << 32) | (term id + 1), or 0
+    private final char[] pool;  // the ASCII terms' characters back to back
+    private final int[] start;  // term j is pool[start[j], start[j+1]) (empty for non-ASCII terms)
     private final int mask;
 
     CentroidTables(TfidfSvdEmbedder embedder, DenseMatrix centres) {
@@ -68,15 +69,24 @@ final class CentroidTables {
                 g[j * k + q] = idf[j] * dot;
             }
         });
-        this.terms = vectorizer.vocabulary();
+        String[] terms = vectorizer.vocabulary();
+        this.start = new int[terms.length + 1];
+        int chars = 0;
+        for (int j = 0; j < terms.length; j++) {
+            start[j] = chars;
+            chars += isAscii(terms[j]) ? terms[j].length() : 0;
+        }
+        start[terms.length] = chars;
+        this.pool = new char[chars];
         int size = Integer.highestOneBit(Math.max(4, terms.length * 2 - 1)) << 1;
-        this.slots = new int[size];
+        this.slots = new long[size];
         this.mask = size - 1;
         for (int j = 0; j < terms.length; j++) {
             String t = terms[j];
             if (!isAscii(t)) {
                 continue; // non-ASCII words take the tokenizer's path
             }
+            t.getChars(0, t.length(), pool, start[j]);
             int h = 0;
             for (int i = 0; i < t.length(); i++) {
                 h = 31 * h + t.charAt(i);
@@ -85,7 +95,7 @@ final class CentroidTables {
             while (slots[s] != 0) {
                 s = (s + 1) & mask;
             }
-            slots[s] = j + 1;
+            slots[s] = ((long) h << 32) | (j + 1L);
         }
     }
 
@@ -106,18 +116,21 @@ final class CentroidTables {
     int findAscii(char[] w, int len, int hash) {
         int s = mix(hash) & mask;
         while (true) {
-            int id = slots[s] - 1;
-            if (id < 0) {
+            long e = slots[s];
+            if (e == 0) {
                 return -1;
             }
-            String t = terms[id];
-            if (t.length() == len) {
-                int i = 0;
-                while (i < len && t.charAt(i) == w[i]) {
-                    i++;
-                }
-                if (i == len) {
-                    return id;
+            if ((int) (e >>> 32) == hash) {
+                int id = (int) e - 1;
+                int a = start[id];
+                if (start[id + 1] - a == len) {
+                    int i = 0;
+                    while (i < len && pool[a + i] == w[i]) {
+                        i++;
+                    }
+                    if (i == len) {
+                        return id;
+                    }
                 }
             }
             s = (s + 1) & mask;

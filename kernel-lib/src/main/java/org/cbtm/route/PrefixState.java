@@ -25,7 +25,7 @@ import java.util.List;
 final class PrefixState {
     private final CentroidTables tb;
     private final TokenBytes tokenBytes;
-    private final Utf8Stream decoder = new Utf8Stream();
+    private Utf8Stream decoder;      // made on the first non-ASCII token
     private final StringBuilder chars = new StringBuilder(32);
 
     private final double[] s;      // S
@@ -71,7 +71,7 @@ final class PrefixState {
         oldProv = copyInto(oldProv, prov, provCount);
         oldProvCount = provCount;
         addedCount = 0;
-        if (tokenBytes.isAscii(tokenId) && decoder.idle()) {
+        if (tokenBytes.isAscii(tokenId) && (decoder == null || decoder.idle())) {
             // the common case: the bytes are the characters
             for (byte b : bytes) {
                 if (isWordChar(b)) {
@@ -81,6 +81,9 @@ final class PrefixState {
                 }
             }
         } else {
+            if (decoder == null) {
+                decoder = new Utf8Stream();
+            }
             chars.setLength(0);
             decoder.feed(bytes, chars);
             appendChars();

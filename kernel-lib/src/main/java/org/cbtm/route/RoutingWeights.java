@@ -51,7 +51,7 @@ public final class RoutingWeights {
     }
 
     /** The flat row-major array (not a copy: do not modify). */
-    double[] data() {
+    public double[] data() {
         return w;
     }
 

@@ -268,6 +268,22 @@ class SparseEnsembleTest {
     }
 
     @Test
+    void mixingIsStableAtTheExtremes() {
+        float ninf = Float.NEGATIVE_INFINITY;
+        RoutingWeights w = new RoutingWeights(4, 2, new double[]{0.5, 0.5, 1e-300, 1 - 1e-300, 1, 0, 0.25, 0.75});
+        float[][] lp = {{ninf, -800f, -2f, ninf}, {-3f, -1f, ninf, ninf}};
+        float[] got = SparseEnsemble.mix(w, lp);
+        assertEquals(Math.log(0.5) - 3, got[0], 1e-6);               // one expert gives probability 0
+        assertEquals(-1f, got[1], 1e-6);                              // a weight of 1e-300 on a far-off expert
+        assertEquals(-2f, got[2], 0f);                                // a single expert of weight 1: its score
+        assertEquals(ninf, got[3]);                                   // both give probability 0
+        // a large-magnitude pair: log(0.5 e^-1000 + 0.5 e^-1001) without underflow
+        RoutingWeights h = new RoutingWeights(1, 2, new double[]{0.5, 0.5});
+        float[] far = SparseEnsemble.mix(h, new float[][]{{-1000f}, {-1001f}});
+        assertEquals(-1000 + Math.log(0.5 * (1 + Math.exp(-1))), far[0], 1e-3);
+    }
+
+    @Test
     void rejectsMismatchedExperts() {
         AddOneBigram small = AddOneBigram.train(List.of(new int[]{1, 2, 0}), 10, "small");
         assertThrows(IllegalArgumentException.class,
