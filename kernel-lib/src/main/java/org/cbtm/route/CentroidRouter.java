@@ -24,6 +24,7 @@ import org.cbtm.text.token.Tokenizer;
 public final class CentroidRouter implements Router {
     private final CentroidTables tables;
     private final TokenBytes tokenBytes;
+    private final TokenTails tails;
     private final RoutingConfig config;
 
     /** Routes over the centres of {@code model}, decoding token ids with {@code tokenizer}. */
@@ -34,12 +35,13 @@ public final class CentroidRouter implements Router {
     /** Routes over {@code centres} ({@code K x dims}) in the space of {@code embedder}. */
     public CentroidRouter(TfidfSvdEmbedder embedder, DenseMatrix centres, TokenBytes tokenBytes, RoutingConfig config) {
         this(new CentroidTables(Objects.requireNonNull(embedder, "embedder"), Objects.requireNonNull(centres, "centres")),
-                tokenBytes, config);
+                Objects.requireNonNull(tokenBytes, "tokenBytes"), null, config);
     }
 
-    private CentroidRouter(CentroidTables tables, TokenBytes tokenBytes, RoutingConfig config) {
+    private CentroidRouter(CentroidTables tables, TokenBytes tokenBytes, TokenTails tails, RoutingConfig config) {
         this.tables = tables;
-        this.tokenBytes = Objects.requireNonNull(tokenBytes, "tokenBytes");
+        this.tokenBytes = tokenBytes;
+        this.tails = tails != null ? tails : new TokenTails(tables, tokenBytes);
         this.config = Objects.requireNonNull(config, "config");
     }
 
@@ -49,7 +51,7 @@ public final class CentroidRouter implements Router {
 
     /** The same centres and embedder with other settings (top-k, T, distance form); shares the precomputed tables. */
     public CentroidRouter with(RoutingConfig other) {
-        return new CentroidRouter(tables, tokenBytes, other);
+        return new CentroidRouter(tables, tokenBytes, tails, other);
     }
 
     /** The centres ({@code K x dims}, a copy). */
@@ -73,7 +75,7 @@ public final class CentroidRouter implements Router {
         int k = tables.k;
         int rows = Math.max(0, tokens.length - 1);
         double[] w = new double[rows * k];
-        PrefixState state = new PrefixState(tables, tokenBytes);
+        PrefixState state = new PrefixState(tables, tokenBytes, tails);
         double[] dist = new double[k];
         boolean[] keep = new boolean[k];
         for (int t = 1; t <= rows; t++) {
@@ -98,7 +100,7 @@ public final class CentroidRouter implements Router {
 
     /** The squared distances of the embedding of the prefix {@code tokens} to the centres. */
     public double[] distances(int[] tokens) {
-        PrefixState state = new PrefixState(tables, tokenBytes);
+        PrefixState state = new PrefixState(tables, tokenBytes, tails);
         for (int id : tokens) {
             state.append(id);
         }

@@ -25,6 +25,7 @@ import java.util.List;
 final class PrefixState {
     private final CentroidTables tb;
     private final TokenBytes tokenBytes;
+    private final TokenTails tails;
     private Utf8Stream decoder;      // made on the first non-ASCII token
     private final StringBuilder chars = new StringBuilder(32);
 
@@ -32,6 +33,8 @@ final class PrefixState {
     private double ss;             // ||S||^2
     private final double[] sc;     // S . c_k
     private long terms;            // terms in S
+    private int dotTerm = -1;      // S . u_dotTerm = dotValue for the current S (-1: none)
+    private double dotValue;
 
     private char[] word = new char[32];
     private int wordLen;
@@ -48,9 +51,10 @@ final class PrefixState {
     private boolean changed = true;
     private final double[] scratch;    // P as a vector when the unfinished word has several terms
 
-    PrefixState(CentroidTables tables, TokenBytes tokenBytes) {
+    PrefixState(CentroidTables tables, TokenBytes tokenBytes, TokenTails tails) {
         this.tb = tables;
         this.tokenBytes = tokenBytes;
+        this.tails = tails;
         this.s = new double[tables.dims];
         this.sc = new double[tables.k];
         this.scratch = new double[tables.dims];
@@ -73,11 +77,28 @@ final class PrefixState {
         addedCount = 0;
         if (tokenBytes.isAscii(tokenId) && (decoder == null || decoder.idle())) {
             // the common case: the bytes are the characters
-            for (byte b : bytes) {
+            int tail = tails.start[tokenId];
+            for (int i = 0; i < tail; i++) {
+                byte b = bytes[i];
                 if (isWordChar(b)) {
                     appendWordChar(b);
                 } else if (wordLen > 0) {
                     finishWord();
+                }
+            }
+            if (tail < bytes.length) {
+                boolean startsHere = wordLen == 0;
+                for (int i = tail; i < bytes.length; i++) {
+                    appendWordChar(bytes[i]);
+                }
+                if (startsHere) {
+                    // the whole word is this token's tail: its term is known from the token id
+                    int t = tails.term[tokenId];
+                    provCount = 0;
+                    if (t >= 0) {
+                        prov[provCount++] = t;
+                    }
+                    wordDirty = false;
                 }
             }
         } else {
@@ -169,8 +190,15 @@ final class PrefixState {
     }
 
     private void commit(int j) {
-        tb.addTerm(j, s);
-        ss = CentroidTables.dot(s, s); // recomputed, not updated, so that rounding does not accumulate
+        if (dotTerm == j) {
+            // S . u_j is known from routing the unfinished word: ||S + u_j||^2 without another pass over S
+            ss += 2 * dotValue + tb.uu[j];
+            tb.addTerm(j, s);
+        } else {
+            tb.addTerm(j, s);
+            ss = CentroidTables.dot(s, s);
+        }
+        dotTerm = -1;
         int k = tb.k;
         for (int c = 0; c < k; c++) {
             sc[c] += tb.g[j * k + c];
@@ -218,7 +246,11 @@ final class PrefixState {
             for (int c = 0; c < k; c++) {
                 out[c] = sc[c] + tb.g[j * k + c];
             }
-            ssTotal = ss + 2 * tb.termDot(j, s) + tb.uu[j];
+            if (dotTerm != j) {
+                dotValue = tb.termDot(j, s);
+                dotTerm = j;
+            }
+            ssTotal = ss + 2 * dotValue + tb.uu[j];
         } else {
             System.arraycopy(s, 0, scratch, 0, tb.dims);
             System.arraycopy(sc, 0, out, 0, k);
