@@ -263,6 +263,23 @@ public final class ClusterTables {
         return t;
     }
 
+    /**
+     * How the clusters of one source change with K: for each model (e.g. K = 4, 8, 16, 32), the
+     * {@link #clusterSummary} rows of the clusters whose most common source is {@code source}, stacked. The
+     * documents are assigned to the nearest centre from their {@code embeddings} (made by the models' embedder).
+     */
+    public static Table clustersOfSource(List<ClusterModel> models, DenseMatrix embeddings, List<String> sources,
+                                         String source, int nTerms) {
+        List<Table> parts = new ArrayList<>();
+        for (ClusterModel m : models) {
+            Table t = clusterSummary(m.embedder(), m.centres(), m.predictEmbeddings(embeddings), sources, nTerms);
+            parts.add(t.where(t.stringColumn("top source").isEqualTo(source)));
+        }
+        Table out = stack(parts);
+        out.setName("clusters led by " + source);
+        return out;
+    }
+
     /** The {@code n} top terms of every centre, cluster by cluster. */
     static List<List<String>> topTermLists(TfidfSvdEmbedder embedder, DenseMatrix centres, int n) {
         Table top = ClusterAnalytics.topTerms(embedder, centres, n);
@@ -458,7 +475,10 @@ public final class ClusterTables {
         }
         out.addColumns(IntColumn.create("seeds"));
         for (String c : numeric) {
-            out.addColumns(DoubleColumn.create(c));
+            DoubleColumn d = DoubleColumn.create(c);
+            // a mean of counts (iterations, rounds) needs one decimal; a mean of scores keeps three
+            d.setPrintFormatter(t.column(c) instanceof DoubleColumn ? decimals(3) : decimals(1));
+            out.addColumns(d);
         }
         for (var e : sums.entrySet()) {
             int row = first.get(e.getKey());
@@ -470,7 +490,7 @@ public final class ClusterTables {
                 out.doubleColumn(numeric.get(i)).append(e.getValue()[i] / n.get(e.getKey()));
             }
         }
-        return fixed(out, 3);
+        return out;
     }
 
     @SuppressWarnings("unchecked")

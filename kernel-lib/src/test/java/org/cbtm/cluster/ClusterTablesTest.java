@@ -146,6 +146,25 @@ class ClusterTablesTest {
     }
 
     @Test
+    void clustersOfSourceFollowsOneSourceOverK() {
+        TestCorpus c = new TestCorpus(300, 6);
+        TfidfSvdEmbedder.Fit fit = TfidfSvdEmbedder.fitTransform(c.texts, TfidfSvdEmbedder.Config.reference(1).withDimensions(10));
+        List<ClusterModel> models = new java.util.ArrayList<>();
+        for (int k : new int[] {2, 4, 8}) {
+            models.add(new ClusterModel(fit.embedder(), KMeans.reference(k, true, 1).fit(fit.embeddings()),
+                    Provenance.of("test", 1, c.texts)));
+        }
+        Table t = ClusterTables.clustersOfSource(models, fit.embeddings(), c.labels, "topic1", 4);
+        assertTrue(t.rowCount() >= 1);
+        assertTrue(t.stringColumn("top source").asList().stream().allMatch("topic1"::equals));
+        Set<Integer> ks = new HashSet<>(t.intColumn("K").asList());
+        assertTrue(List.of(2, 4, 8).containsAll(ks));
+        // at K = 8 four topics need about two clusters each
+        assertTrue(t.where(t.intColumn("K").isEqualTo(8)).rowCount() >= 1);
+        assertEquals("clusters led by topic1", t.name());
+    }
+
+    @Test
     void termSpecificityMatchesItsDefinition() {
         TestCorpus c = new TestCorpus(300, 9);
         TfidfSvdEmbedder.Fit fit = TfidfSvdEmbedder.fitTransform(c.texts, TfidfSvdEmbedder.Config.reference(1).withDimensions(10));
@@ -199,6 +218,10 @@ class ClusterTablesTest {
         assertEquals(0.75, m.doubleColumn("purity").getDouble(0), 1e-12);
         assertEquals(1.0, m.doubleColumn("purity").getDouble(1), 1e-12);
         assertEquals(List.of(2, 2), m.intColumn("K").asList());
+        // means of counts print with one decimal, means of scores with three
+        Table fits = ClusterTables.meanOver(ClusterTables.sizes("b", "s", 2, 1, new int[] {0, 0, 1}), "method");
+        assertEquals("1.5", fits.doubleColumn("size").getString(0));
+        assertEquals("1.000", fits.doubleColumn("relative").getString(0));
     }
 
     @Test
