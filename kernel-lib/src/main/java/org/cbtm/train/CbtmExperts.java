@@ -62,9 +62,56 @@ public record CbtmExperts(ExpertKind kind, Path seed, List<Path> experts, long t
         return GptLM.load(seed);
     }
 
-    /** Training tokens of the experts together (the budget the comparison is made at; the seed is shared). */
+    /**
+     * Training tokens of the experts together (the budget the comparison is made at; the seed is shared): the
+     * tokens the transformer runs actually took (whole steps), the budget for n-gram experts (an expert whose
+     * cluster is smaller than its budget counts all of its cluster once; see KneserNeyLM.tokensUsed()).
+     */
     public long expertTokens() {
+        if (kind instanceof ExpertKind.Transformer) {
+            long total = 0;
+            for (Path e : experts) {
+                total += Checkpoint.readInfo(e).tokensSeen();
+            }
+            return total;
+        }
         return tokensPerExpert * experts.size();
+    }
+
+    /** Wall time of the expert runs together (seconds; excludes the shared seed). */
+    public double expertSeconds() {
+        double total = 0;
+        for (Path e : experts) {
+            total += switch (kind) {
+                case ExpertKind.Ngram n -> readSeconds(e.getParent().resolve("train-seconds.txt"));
+                case ExpertKind.Transformer t -> Checkpoint.readInfo(e).trainSeconds();
+            };
+        }
+        return total;
+    }
+
+    /** Where the experts were trained: the device of the last expert's last session, or the JVM for n-grams. */
+    public String device() {
+        return switch (kind) {
+            case ExpertKind.Ngram n -> "cpu (Java, " + Runtime.getRuntime().availableProcessors() + " threads)";
+            case ExpertKind.Transformer t -> Checkpoint.readInfo(experts.get(experts.size() - 1)).device();
+        };
+    }
+
+    /** Training FLOPs of the experts (6 N D, non-embedding parameters); NaN for n-gram experts (counting). */
+    public double expertFlops() {
+        return switch (kind) {
+            case ExpertKind.Ngram n -> Double.NaN;
+            case ExpertKind.Transformer t -> t.model().trainingFlops(expertTokens());
+        };
+    }
+
+    private static double readSeconds(Path file) {
+        try {
+            return Files.isRegularFile(file) ? Double.parseDouble(Files.readString(file).trim()) : Double.NaN;
+        } catch (IOException | NumberFormatException e) {
+            return Double.NaN;
+        }
     }
 
     /** Tokens of the seed run (0 without a seed). */

@@ -133,7 +133,14 @@ public final class CbtmTraining {
             case ExpertKind.Ngram n -> {
                 Path model = dir.resolve("model.kn");
                 if (!Files.isRegularFile(model)) {
-                    jobs.add(() -> KneserNeyLM.train(TokenShard.load(shard), n.config(), tokens).save(model));
+                    jobs.add(() -> {
+                        long start = System.nanoTime();
+                        KneserNeyLM lm = KneserNeyLM.train(TokenShard.load(shard), n.config(), tokens);
+                        double seconds = (System.nanoTime() - start) / 1e9;
+                        // the timing first: model.kn is the "done" mark, so a crash in between only loses a retry
+                        org.cbtm.experiment.AtomicFiles.writeString(dir.resolve("train-seconds.txt"), seconds + "\n");
+                        lm.save(model);
+                    });
                 }
                 yield model;
             }
