@@ -145,3 +145,11 @@ cbtm_setup() {
   cbtm_install_kernelspec
   cbtm_ensure_corpus
 }
+
+# Debian's CPU PyTorch (1.13), the peer of the training benchmark (environment/bench/training) only.
+cbtm_ensure_torch() {
+  "$CBTM_PYTHON" -c 'import torch' 2>/dev/null && return 0
+  cbtm_ensure_debs python3-torch
+  "$CBTM_PYTHON" -c 'import torch' 2>/dev/null \
+    || cbtm_die "python3-torch is installed but '$CBTM_PYTHON -c \"import torch\"' fails"
+}

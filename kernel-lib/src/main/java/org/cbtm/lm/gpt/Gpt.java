@@ -1,0 +1,306 @@
+package org.cbtm.lm.gpt;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.norm.LayerNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.util.PairList;
+
+/**
+ * A GPT-style decoder in the manner of nanoGPT, written out in one place:
+ *
+ * <pre>
+ *   x = drop(wte[tokens] + wpe[0..T))                        token + learned position embeddings
+ *   for each block:
+ *     x = x + drop(proj(attention(LN1(x))))                  causal self-attention, pre-norm
+ *     x = x + drop(proj2(gelu(fc(LN2(x)))))                  MLP of width 4d, exact (erf) GELU
+ *   logits = LNf(x) . wte^T                                  output layer tied to the token embedding
+ * </pre>
+ *
+ * Every tensor is a {@link Parameter} of this one block (no child blocks), named like nanoGPT's
+ * ({@code h0.attn.qkv.weight}, ...), so saving, copying, averaging and the optimiser all walk one ordered list.
+ * Initialisation follows GPT-2: weights N(0, 0.02), the two residual projections N(0, 0.02 / sqrt(2 layers)),
+ * biases 0, LayerNorms (1, 0); the numbers come from a seeded Java generator, so a seed gives the same model
+ * on every device and engine build.
+ *
+ * <p>The model lives on one device in the NDManager it was created with ({@link #close()} frees it). Forward
+ * passes create their intermediate arrays under the caller's {@link ai.djl.ndarray.NDScope}: callers (the
+ * trainer, {@link GptLM}) open one per step or call so nothing outlives it.
+ */
+public final class Gpt extends AbstractBlock implements AutoCloseable {
+
+    /** LayerNorm epsilon (PyTorch's default, as in nanoGPT). */
+    static final float LN_EPS = 1e-5f;
+    private static final double INIT_STD = 0.02;
+
+    private final GptConfig config;
+    private final Parameter wte;
+    private final Parameter wpe;
+    private final List<Layer> blocks = new ArrayList<>();
+    private final Parameter lnfGamma;
+    private final Parameter lnfBeta;
+    private NDManager manager;
+    private NDArray causalMask;
+
+    /** One transformer block's parameters. */
+    private record Layer(Parameter ln1Gamma, Parameter ln1Beta, Parameter qkvW, Parameter qkvB,
+                         Parameter projW, Parameter projB, Parameter ln2Gamma, Parameter ln2Beta,
+                         Parameter fcW, Parameter fcB, Parameter fc2W, Parameter fc2B) {
+    }
+
+    private Gpt(GptConfig config) {
+        this.config = config;
+        long v = config.vocabSize();
+        long d = config.width();
+        wte = param("wte", Parameter.Type.WEIGHT, v, d);
+        wpe = param("wpe", Parameter.Type.WEIGHT, config.contextLength(), d);
+        for (int i = 0; i < config.layers(); i++) {
+            String p = "h" + i + ".";
+            blocks.add(new Layer(
+                    param(p + "ln1.gamma", Parameter.Type.GAMMA, d),
+                    param(p + "ln1.beta", Parameter.Type.BETA, d),
+                    param(p + "attn.qkv.weight", Parameter.Type.WEIGHT, 3 * d, d),
+                    param(p + "attn.qkv.bias", Parameter.Type.BIAS, 3 * d),
+                    param(p + "attn.proj.weight", Parameter.Type.WEIGHT, d, d),
+                    param(p + "attn.proj.bias", Parameter.Type.BIAS, d),
+                    param(p + "ln2.gamma", Parameter.Type.GAMMA, d),
+                    param(p + "ln2.beta", Parameter.Type.BETA, d),
+                    param(p + "mlp.fc.weight", Parameter.Type.WEIGHT, 4 * d, d),
+                    param(p + "mlp.fc.bias", Parameter.Type.BIAS, 4 * d),
+                    param(p + "mlp.proj.weight", Parameter.Type.WEIGHT, d, 4 * d),
+                    param(p + "mlp.proj.bias", Parameter.Type.BIAS, d)));
+        }
+        lnfGamma = param("lnf.gamma", Parameter.Type.GAMMA, d);
+        lnfBeta = param("lnf.beta", Parameter.Type.BETA, d);
+    }
+
+    private Parameter param(String name, Parameter.Type type, long... shape) {
+        return addParameter(Parameter.builder().setName(name).setType(type).optShape(new Shape(shape)).build());
+    }
+
+    /** A new model with GPT-2 initialisation drawn from {@code seed}, on {@code device}. */
+    public static Gpt create(GptConfig config, Device device, long seed) {
+        Gpt gpt = new Gpt(config);
+        int index = 0;
+        for (Parameter p : gpt.getDirectParameters().values()) {
+            p.setInitializer(seededInit(p, gpt.initStd(p.getName()), mix(seed, index++)));
+        }
+        gpt.allocate(device);
+        return gpt;
+    }
+
+    /** A model holding {@code weights} (copied), on {@code device}. */
+    public static Gpt create(GptWeights weights, Device device) {
+        Gpt gpt = new Gpt(weights.config());
+        for (Parameter p : gpt.getDirectParameters().values()) {
+            float[] values = weights.tensor(p.getName());
+            p.setInitializer((m, shape, type) -> ownedCopy(m, values, shape));
+        }
+        gpt.allocate(device);
+        return gpt;
+    }
+
+    private void allocate(Device device) {
+        manager = NDManager.newBaseManager(device);
+        initialize(manager, DataType.FLOAT32, new Shape(1, config.contextLength()));
+        int t = config.contextLength();
+        float[] mask = new float[t * t];
+        for (int i = 0; i < t; i++) {
+            Arrays.fill(mask, i * t + i + 1, (i + 1) * t, Float.NEGATIVE_INFINITY);
+        }
+        causalMask = ownedCopy(manager, mask, new Shape(t, t));
+    }
+
+    /** Standard deviation of a parameter's initial values; 0 means "constant" (LayerNorm, biases). */
+    private double initStd(String name) {
+        if (name.endsWith("attn.proj.weight") || name.endsWith("mlp.proj.weight")) {
+            return INIT_STD / Math.sqrt(2.0 * config.layers());
+        }
+        return name.endsWith("weight") || name.equals("wte") || name.equals("wpe") ? INIT_STD : 0;
+    }
+
+    private static Initializer seededInit(Parameter p, double std, long seed) {
+        boolean gamma = p.getType() == Parameter.Type.GAMMA;
+        return (m, shape, type) -> {
+            float[] values = new float[Math.toIntExact(shape.size())];
+            if (gamma) {
+                Arrays.fill(values, 1f);
+            } else if (std > 0) {
+                SplittableRandom random = new SplittableRandom(seed);
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = (float) (std * random.nextGaussian());
+                }
+            }
+            return ownedCopy(m, values, shape);
+        };
+    }
+
+    /**
+     * An array holding {@code values} in native memory owned by the engine. (On CPU {@code manager.create}
+     * wraps a Java direct buffer; parameters are updated in place for the whole run, so they get their own copy.)
+     */
+    static NDArray ownedCopy(NDManager m, float[] values, Shape shape) {
+        try (NDArray wrapped = m.create(values, shape)) {
+            return wrapped.duplicate();
+        }
+    }
+
+    private static long mix(long seed, long index) {
+        long z = seed * 0x9E3779B97F4A7C15L + index * 0xBF58476D1CE4E5B9L + 0x94D049BB133111EBL;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    public GptConfig config() {
+        return config;
+    }
+
+    public Device device() {
+        return manager.getDevice();
+    }
+
+    /** The NDManager that holds the parameters (optimiser state can live in a sub-manager of it). */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** Parameters in their fixed order (the order of {@link GptWeights}). */
+    public List<Parameter> parameters() {
+        return new ArrayList<>(getDirectParameters().values());
+    }
+
+    /** Name and shape of every parameter of a model of this shape, in order. */
+    public static Map<String, Shape> parameterShapes(GptConfig config) {
+        Gpt shell = new Gpt(config);
+        Map<String, Shape> shapes = new LinkedHashMap<>();
+        for (Parameter p : shell.getDirectParameters().values()) {
+            shapes.put(p.getName(), p.getShape());
+        }
+        return shapes;
+    }
+
+    /** A copy of every parameter's values (host memory). */
+    public GptWeights weights() {
+        Map<String, float[]> tensors = new LinkedHashMap<>();
+        for (Parameter p : getDirectParameters().values()) {
+            tensors.put(p.getName(), p.getArray().toFloatArray());
+        }
+        return new GptWeights(config, tensors);
+    }
+
+    /**
+     * Hidden states after the final LayerNorm, shape (B, T, width), for token ids of shape (B, T) (INT64), with
+     * T at most the context length.
+     */
+    public NDArray hidden(NDArray tokens, boolean training) {
+        Shape shape = tokens.getShape();
+        long b = shape.get(0);
+        long t = shape.get(1);
+        if (t > config.contextLength()) {
+            throw new IllegalArgumentException("sequence of " + t + " tokens exceeds the context length "
+                    + config.contextLength() + "; truncate it to the context length");
+        }
+        NDArray positions = t == config.contextLength() ? wpe.getArray() : wpe.getArray().get(new NDIndex(":{}", t));
+        NDArray x = tokens.getNDArrayInternal().embedding(tokens, wte.getArray(), SparseFormat.DENSE).head();
+        x = dropout(x.add(positions), training);
+        NDArray mask = t == config.contextLength() ? causalMask : causalMask.get(new NDIndex(":{}, :{}", t, t));
+        for (Layer layer : blocks) {
+            x = x.add(dropout(attention(layer, layerNorm(x, layer.ln1Gamma, layer.ln1Beta), mask, b, t, training), training));
+            x = x.add(dropout(mlp(layer, layerNorm(x, layer.ln2Gamma, layer.ln2Beta)), training));
+        }
+        return layerNorm(x, lnfGamma, lnfBeta);
+    }
+
+    /** Causal multi-head self-attention of (B, T, d) inputs. */
+    private NDArray attention(Layer layer, NDArray h, NDArray mask, long b, long t, boolean training) {
+        int heads = config.heads();
+        int hd = config.headWidth();
+        NDList qkv = Linear.linear(h, layer.qkvW.getArray(), layer.qkvB.getArray()).head().split(3, 2);
+        // (B, T, d) -> (B, H, T, hd); the 1/sqrt(hd) scale goes on q, the smaller tensor
+        NDArray q = qkv.get(0).reshape(b, t, heads, hd).transpose(0, 2, 1, 3).mul(1.0 / Math.sqrt(hd));
+        NDArray kT = qkv.get(1).reshape(b, t, heads, hd).transpose(0, 2, 3, 1);
+        NDArray v = qkv.get(2).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
+        NDArray weights = dropout(q.matMul(kT).add(mask).softmax(-1), training);
+        NDArray y = weights.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, config.width());
+        return Linear.linear(y, layer.projW.getArray(), layer.projB.getArray()).head();
+    }
+
+    private NDArray mlp(Layer layer, NDArray h) {
+        NDArray up = Activation.gelu(Linear.linear(h, layer.fcW.getArray(), layer.fcB.getArray()).head());
+        return Linear.linear(up, layer.fc2W.getArray(), layer.fc2B.getArray()).head();
+    }
+
+    private NDArray layerNorm(NDArray x, Parameter gamma, Parameter beta) {
+        // normalise over the last axis only (djl-notes: the LayerNorm block's default axes are wider)
+        return LayerNorm.layerNorm(x, new Shape(config.width()), gamma.getArray(), beta.getArray(), LN_EPS).head();
+    }
+
+    private NDArray dropout(NDArray x, boolean training) {
+        if (!training || config.dropout() == 0) {
+            return x;
+        }
+        return Dropout.dropout(x, (float) config.dropout(), true).head();
+    }
+
+    /** Logits over the vocabulary, (..., V), from hidden states (..., width): the tied output layer. */
+    public NDArray logits(NDArray hidden) {
+        return Linear.linear(hidden, wte.getArray()).head();
+    }
+
+    /**
+     * Mean next-token cross-entropy (natural log) of {@code targets} given {@code inputs}, both (B, T) INT64.
+     * Logits are flattened to (B*T, V) before the log-softmax (djl-notes: the loss does not take (B, T, V)).
+     */
+    public NDArray loss(NDArray inputs, NDArray targets, boolean training) {
+        NDArray logProbs = logits(hidden(inputs, training)).reshape(-1, config.vocabSize()).logSoftmax(1);
+        return logProbs.gather(targets.reshape(-1, 1), 1).mean().neg();
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
+                                     PairList<String, Object> params) {
+        // one device, parameters read directly: the ParameterStore's per-device copies are not needed
+        return new NDList(logits(hidden(inputs.head(), training)));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape in = inputShapes[0];
+        return new Shape[] {new Shape(in.get(0), in.get(1), config.vocabSize())};
+    }
+
+    @Override
+    public void close() {
+        if (manager != null) {
+            manager.close();
+            manager = null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return config.shortName() + " (" + config.heads() + " heads, context " + config.contextLength() + ", vocab "
+                + config.vocabSize() + ", " + config.totalParameters() + " parameters, "
+                + config.nonEmbeddingParameters() + " non-embedding) on " + device();
+    }
+}

@@ -1,0 +1,102 @@
+package org.cbtm.lm.gpt;
+
+/**
+ * The shape of a GPT-style decoder ({@link Gpt}): token and learned position embeddings, {@code layers}
+ * pre-norm blocks of causal self-attention and a GELU MLP (4x wide), a final LayerNorm and an output layer
+ * tied to the token embedding.
+ *
+ * @param vocabSize     size of the vocabulary (the experiment tokenizer's, 47,815 for the built corpus)
+ * @param layers        number of transformer blocks
+ * @param width         model width d (embedding size)
+ * @param heads         attention heads; each has width / heads dimensions
+ * @param contextLength longest sequence the model sees (the number of learned positions)
+ * @param dropout       dropout rate on attention weights, residual branches and embeddings while training
+ */
+public record GptConfig(int vocabSize, int layers, int width, int heads, int contextLength, double dropout) {
+
+    public GptConfig {
+        if (vocabSize < 2) {
+            throw new IllegalArgumentException("vocabSize must be at least 2, got " + vocabSize);
+        }
+        if (layers < 1) {
+            throw new IllegalArgumentException("layers must be at least 1, got " + layers);
+        }
+        if (width < 1) {
+            throw new IllegalArgumentException("width must be positive, got " + width);
+        }
+        if (heads < 1) {
+            throw new IllegalArgumentException("heads must be positive, got " + heads);
+        }
+        if (width % heads != 0) {
+            throw new IllegalArgumentException("heads (" + heads + ") must divide width (" + width
+                    + "): each head gets width / heads dimensions");
+        }
+        if (contextLength < 1) {
+            throw new IllegalArgumentException("contextLength must be positive, got " + contextLength);
+        }
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+        }
+    }
+
+    /** For tests: 2 layers of width 32, 2 heads, 32 positions, no dropout (a few thousand parameters plus embeddings). */
+    public static GptConfig tiny(int vocabSize) {
+        return new GptConfig(vocabSize, 2, 32, 2, 32, 0.0);
+    }
+
+    /**
+     * For CPU notebooks (quick profile): 4 layers, width 256, 4 heads, 128 positions, no dropout (runs of a few
+     * million tokens are too short for dropout to help). About 3.2M non-embedding parameters.
+     */
+    public static GptConfig quick(int vocabSize) {
+        return new GptConfig(vocabSize, 4, 256, 4, 128, 0.0);
+    }
+
+    /** For GPU runs (full profile): GPT-2 small's body (12 layers, width 768, 12 heads), 512 positions, dropout 0.1. */
+    public static GptConfig full(int vocabSize) {
+        return new GptConfig(vocabSize, 12, 768, 12, 512, 0.1);
+    }
+
+    public GptConfig withDropout(double rate) {
+        return new GptConfig(vocabSize, layers, width, heads, contextLength, rate);
+    }
+
+    public GptConfig withContextLength(int positions) {
+        return new GptConfig(vocabSize, layers, width, heads, positions, dropout);
+    }
+
+    /** Same tensors (everything but the dropout rate, which only matters while training). */
+    public boolean sameArchitecture(GptConfig other) {
+        return withDropout(0).equals(other.withDropout(0));
+    }
+
+    public int headWidth() {
+        return width / heads;
+    }
+
+    /** Parameters of one block: two LayerNorms, qkv and output projections, the 4x MLP (weights and biases). */
+    public long blockParameters() {
+        long d = width;
+        return 12 * d * d + 13 * d;
+    }
+
+    /** Parameters that are not embeddings (methods 6): the blocks and the final LayerNorm. */
+    public long nonEmbeddingParameters() {
+        return layers * blockParameters() + 2L * width;
+    }
+
+    /** Every parameter: token embedding (shared with the output layer), position embedding and the rest. */
+    public long totalParameters() {
+        return (long) vocabSize * width + (long) contextLength * width + nonEmbeddingParameters();
+    }
+
+    /** Training FLOPs by the convention of methods 6: {@code 6 * non-embedding parameters * tokens}. */
+    public double trainingFlops(long tokens) {
+        return 6.0 * nonEmbeddingParameters() * tokens;
+    }
+
+    /** "GPT 4L/256d". */
+    public String shortName() {
+        return "GPT " + layers + "L/" + width + "d";
+    }
+}

@@ -1,0 +1,220 @@
+package org.cbtm.lm.gpt;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+
+import org.cbtm.lm.LanguageModel;
+import org.cbtm.text.token.Tokenizer;
+import org.cbtm.train.Checkpoint;
+
+/**
+ * A trained {@link Gpt} as a {@link LanguageModel}: batched scoring with every call's native arrays in their own
+ * scope (nothing outlives a call), autograd off. Sequences are right-padded into batches of similar length; the
+ * causal mask makes padding invisible to the real positions. An empty context conditions on the
+ * end-of-document token, as every document but the first followed one in training.
+ */
+public final class GptLM implements LanguageModel {
+
+    /** Logit values materialised per batch (64M floats, 256 MB): bounds the batch size for large vocabularies. */
+    private static final long MAX_BATCH_LOGITS = 1L << 26;
+
+    private final Gpt model;
+    private final String name;
+    private final int batchTokens;
+
+    private GptLM(Gpt model, String name) {
+        this.model = model;
+        this.name = name;
+        GptConfig c = model.config();
+        this.batchTokens = (int) Math.max(c.contextLength(), MAX_BATCH_LOGITS / c.vocabSize());
+        for (Parameter p : model.parameters()) {
+            p.freeze(true); // inference only: no gradient buffers
+        }
+    }
+
+    /** Loads a checkpoint's weights onto the best device (GPU when present). */
+    public static GptLM load(Path checkpoint) {
+        return load(checkpoint, Devices.best());
+    }
+
+    public static GptLM load(Path checkpoint, Device device) {
+        return of(Checkpoint.read(checkpoint).weights(), device);
+    }
+
+    /** A model holding a copy of {@code weights}. */
+    public static GptLM of(GptWeights weights, Device device) {
+        return new GptLM(Gpt.create(weights, device), weights.config().shortName());
+    }
+
+    /** The same, with a custom name for tables. */
+    public static GptLM of(GptWeights weights, Device device, String name) {
+        return new GptLM(Gpt.create(weights, device), name);
+    }
+
+    public GptConfig config() {
+        return model.config();
+    }
+
+    public Device device() {
+        return model.device();
+    }
+
+    @Override
+    public int vocabSize() {
+        return model.config().vocabSize();
+    }
+
+    @Override
+    public int contextLength() {
+        return model.config().contextLength();
+    }
+
+    @Override
+    public long inferenceParameters() {
+        return model.config().totalParameters();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public float[][] nextTokenLogProbs(List<int[]> contexts) {
+        int n = contexts.size();
+        int[][] seqs = new int[n][];
+        for (int i = 0; i < n; i++) {
+            int[] c = contexts.get(i);
+            seqs[i] = c.length == 0 ? new int[] {Tokenizer.EOD} : check(c, "context " + i);
+        }
+        int vocab = vocabSize();
+        float[][] out = new float[n][];
+        for (int[] batch : batches(seqs, s -> s.length)) {
+            int len = seqs[batch[0]].length;
+            long[] tokens = new long[batch.length * len];
+            long[] last = new long[batch.length];
+            for (int r = 0; r < batch.length; r++) {
+                int[] s = seqs[batch[r]];
+                for (int j = 0; j < s.length; j++) {
+                    tokens[r * len + j] = s[j];
+                }
+                last[r] = (long) r * len + s.length - 1;
+            }
+            float[] logProbs;
+            try (NoGrad ignored = NoGrad.enter(); NDManager m = model.manager().newSubManager(); NDScope scope = new NDScope()) {
+                NDArray hidden = model.hidden(m.create(tokens, new Shape(batch.length, len)), false)
+                        .reshape(-1, model.config().width());
+                NDArray picked = hidden.get(new NDIndex("{}", m.create(last)));
+                logProbs = model.logits(picked).logSoftmax(1).toFloatArray();
+                scope.suppressNotUsedWarning();
+            }
+            for (int r = 0; r < batch.length; r++) {
+                out[batch[r]] = Arrays.copyOfRange(logProbs, r * vocab, (r + 1) * vocab);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public float[] sequenceLogProbs(int[] tokens) {
+        return sequenceLogProbs(List.of(tokens)).get(0);
+    }
+
+    @Override
+    public List<float[]> sequenceLogProbs(List<int[]> sequences) {
+        int n = sequences.size();
+        float[][] out = new float[n][];
+        List<Integer> scored = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int[] s = check(sequences.get(i), "sequence " + i);
+            if (s.length <= 1) {
+                out[i] = new float[0]; // nothing to predict
+            } else {
+                scored.add(i);
+            }
+        }
+        int[][] seqs = scored.stream().map(sequences::get).toArray(int[][]::new);
+        for (int[] batch : batches(seqs, s -> s.length - 1)) {
+            int len = seqs[batch[0]].length - 1; // inputs x_0..x_{n-2} predict x_1..x_{n-1}
+            long[] inputs = new long[batch.length * len];
+            long[] targets = new long[batch.length * len];
+            for (int r = 0; r < batch.length; r++) {
+                int[] s = seqs[batch[r]];
+                for (int j = 0; j < s.length - 1; j++) {
+                    inputs[r * len + j] = s[j];
+                    targets[r * len + j] = s[j + 1];
+                }
+            }
+            float[] picked;
+            try (NoGrad ignored = NoGrad.enter(); NDManager m = model.manager().newSubManager(); NDScope scope = new NDScope()) {
+                Shape shape = new Shape(batch.length, len);
+                NDArray logProbs = model.logits(model.hidden(m.create(inputs, shape), false)).logSoftmax(2);
+                picked = logProbs.gather(m.create(targets, new Shape(batch.length, len, 1)), 2).toFloatArray();
+                scope.suppressNotUsedWarning();
+            }
+            for (int r = 0; r < batch.length; r++) {
+                int scores = seqs[batch[r]].length - 1;
+                out[scored.get(batch[r])] = Arrays.copyOfRange(picked, r * len, r * len + scores);
+            }
+        }
+        return Arrays.asList(out);
+    }
+
+    private int[] check(int[] s, String what) {
+        if (s.length > contextLength()) {
+            throw new IllegalArgumentException(what + " has " + s.length + " tokens, more than the context length "
+                    + contextLength() + " of " + name + ": truncate it to the context length (methods 1.5)");
+        }
+        int vocab = vocabSize();
+        for (int t : s) {
+            if (t < 0 || t >= vocab) {
+                throw new IllegalArgumentException(what + " holds token id " + t + " outside the vocabulary [0, " + vocab + ")");
+            }
+        }
+        return s;
+    }
+
+    /**
+     * Groups sequence indices into batches of similar length (longest first) whose padded size stays within
+     * the token budget. Each batch's first index has its longest sequence.
+     */
+    private List<int[]> batches(int[][] seqs, java.util.function.ToIntFunction<int[]> length) {
+        Integer[] order = IntStream.range(0, seqs.length).boxed().toArray(Integer[]::new);
+        Arrays.sort(order, Comparator.comparingInt((Integer i) -> length.applyAsInt(seqs[i])).reversed());
+        List<int[]> out = new ArrayList<>();
+        int start = 0;
+        while (start < order.length) {
+            int len = Math.max(1, length.applyAsInt(seqs[order[start]]));
+            int count = Math.max(1, Math.min(order.length - start, batchTokens / len));
+            int[] batch = new int[count];
+            for (int i = 0; i < count; i++) {
+                batch[i] = order[start + i];
+            }
+            out.add(batch);
+            start += count;
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+
+    @Override
+    public String toString() {
+        return "GptLM[" + model + "]";
+    }
+}

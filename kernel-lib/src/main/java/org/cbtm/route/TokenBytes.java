@@ -1,0 +1,88 @@
+package org.cbtm.route;
+
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingType;
+import com.knuddels.jtokkit.api.IntArrayList;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.cbtm.text.token.Tokenizer;
+
+/**
+ * The UTF-8 bytes of every token id. A router decodes a prefix one token at a time; a byte-fallback token or a
+ * GPT-2 token can hold part of a character, so it needs bytes, not {@code decode(new int[]{id})} (which would turn
+ * the part into U+FFFD). Concatenating the bytes of a sequence and decoding them gives
+ * {@link Tokenizer#decode(int[])}. Built once per tokenizer (cached by its sha256).
+ */
+public final class TokenBytes {
+    private static final byte[] NONE = new byte[0];
+    private static final Map<String, TokenBytes> CACHE = new ConcurrentHashMap<>();
+
+    private final byte[][] bytes;
+    private final boolean[] ascii;
+
+    private TokenBytes(byte[][] bytes) {
+        this.bytes = bytes;
+        this.ascii = new boolean[bytes.length];
+        for (int i = 0; i < bytes.length; i++) {
+            boolean a = true;
+            for (byte b : bytes[i]) {
+                a &= b >= 0;
+            }
+            ascii[i] = a;
+        }
+    }
+
+    /** The byte table of {@code tokenizer}'s ids (EOD has no bytes). */
+    public static TokenBytes of(Tokenizer tokenizer) {
+        return CACHE.computeIfAbsent(tokenizer.sha256(), s -> build(tokenizer));
+    }
+
+    /** A table given directly ({@code table[id]}; null entries mean no bytes), for tests and other tokenizers. */
+    public static TokenBytes of(byte[][] table) {
+        byte[][] b = new byte[table.length][];
+        for (int i = 0; i < table.length; i++) {
+            b[i] = table[i] == null ? NONE : table[i].clone();
+        }
+        return new TokenBytes(b);
+    }
+
+    // Mirrors the id layout of Tokenizer: 0 = EOD, 1..256 = raw bytes, then the kept r50k tokens in order.
+    private static TokenBytes build(Tokenizer tokenizer) {
+        Encoding enc = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.R50K_BASE);
+        int[] base = tokenizer.baseIds();
+        byte[][] b = new byte[Tokenizer.FIRST_BASE_ID + base.length][];
+        b[Tokenizer.EOD] = NONE;
+        for (int i = 0; i < 256; i++) {
+            b[Tokenizer.BYTE_OFFSET + i] = new byte[]{(byte) i};
+        }
+        IntArrayList one = new IntArrayList(1);
+        for (int i = 0; i < base.length; i++) {
+            one.clear();
+            one.add(base[i]);
+            b[Tokenizer.FIRST_BASE_ID + i] = enc.decodeBytes(one);
+        }
+        if (b.length != tokenizer.vocabSize()) {
+            throw new IllegalStateException("token byte table has " + b.length + " ids, the tokenizer "
+                    + tokenizer.vocabSize() + ": the tokenizer's id layout changed");
+        }
+        return new TokenBytes(b);
+    }
+
+    public int vocabSize() {
+        return bytes.length;
+    }
+
+    /** Whether every byte of {@code id} is ASCII (then its bytes are its characters). */
+    public boolean isAscii(int id) {
+        return ascii[id];
+    }
+
+    /** The bytes of {@code id} (shared: do not modify). */
+    public byte[] bytes(int id) {
+        if (id < 0 || id >= bytes.length) {
+            throw new IllegalArgumentException("token id " + id + " is outside the vocabulary [0, " + bytes.length + ")");
+        }
+        return bytes[id];
+    }
+}

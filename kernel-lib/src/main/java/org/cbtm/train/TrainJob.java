@@ -1,0 +1,155 @@
+package org.cbtm.train;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+
+import org.cbtm.experiment.AtomicFiles;
+import org.cbtm.lm.gpt.Devices;
+import org.cbtm.lm.gpt.GptConfig;
+
+/**
+ * One expert's training as an independent, restartable unit (a C-BTM / BTM job): read the shards, train, write
+ * the checkpoint. {@link #run()} does nothing when {@code outputDir/final.ckpt} exists, resumes from the
+ * latest intermediate checkpoint when one exists, and otherwise starts: from {@code init} (branching, weights
+ * and optimiser state copied) or from scratch. Running a job twice, or again after a crash, is always safe.
+ *
+ * <p>{@link #main} runs a job from a JSON file ({@link #write}), so each expert can be its own process:
+ * {@code java -cp ... org.cbtm.train.TrainJob job.json}. Relative paths in the file are resolved against the
+ * file's folder.
+ *
+ * @param model      architecture (must match {@code init}'s when branching)
+ * @param train      training configuration (budget, optimiser, schedule, seed ...)
+ * @param trainShard the {@link TokenShard} to train on
+ * @param validShard a held-out shard for the loss monitor, or null
+ * @param init       checkpoint to branch from, or null to start from a random initialisation
+ * @param outputDir  where checkpoints and {@code metrics.csv} go
+ */
+public record TrainJob(GptConfig model, TrainConfig train, Path trainShard, Path validShard, Path init, Path outputDir) {
+
+    /** What {@link #run()} did. */
+    public enum Outcome { SKIPPED_DONE, STARTED, BRANCHED, RESUMED }
+
+    /**
+     * The result of a job.
+     *
+     * @param outcome    how the job began (already done, fresh, branched or resumed)
+     * @param checkpoint the final checkpoint
+     * @param info       its header
+     */
+    public record Result(Outcome outcome, Path checkpoint, CheckpointInfo info) {
+    }
+
+    public TrainJob {
+        if (model == null || train == null || trainShard == null || outputDir == null) {
+            throw new IllegalArgumentException("a train job needs model, train, trainShard and outputDir");
+        }
+        if (train.blockLength() > model.contextLength()) {
+            throw new IllegalArgumentException("blockLength " + train.blockLength() + " exceeds the model's context length "
+                    + model.contextLength());
+        }
+    }
+
+    public RunDirectory directory() {
+        return new RunDirectory(outputDir);
+    }
+
+    /** The checkpoint this job produces. */
+    public Path finalCheckpoint() {
+        return directory().finalCheckpoint();
+    }
+
+    public boolean isDone() {
+        return Files.isRegularFile(finalCheckpoint());
+    }
+
+    /** Runs the job in this JVM (skips, resumes, branches or starts; see the class comment). */
+    public Result run() {
+        return run(true);
+    }
+
+    public Result run(boolean showProgress) {
+        RunDirectory dir = directory();
+        if (isDone()) {
+            return new Result(Outcome.SKIPPED_DONE, dir.finalCheckpoint(), Checkpoint.readInfo(dir.finalCheckpoint()));
+        }
+        TokenShard trainData = TokenShard.load(trainShard);
+        TokenShard validData = validShard == null ? null : TokenShard.load(validShard);
+        Optional<Path> latest = dir.latestIntermediate();
+        Outcome outcome;
+        Trainer trainer;
+        if (latest.isPresent()) {
+            Checkpoint c = Checkpoint.read(latest.get());
+            if (!model.equals(c.info().model()) || !train.equals(c.info().train())) {
+                throw new IllegalStateException(outputDir + " holds a run with other settings (" + latest.get().getFileName()
+                        + ": " + c.info().model() + ", " + c.info().train() + "): use another output folder or delete it");
+            }
+            trainer = Trainer.resume(c, trainData, validData);
+            outcome = Outcome.RESUMED;
+        } else if (init != null) {
+            Checkpoint parent = Checkpoint.read(init);
+            if (!parent.info().model().sameArchitecture(model)) {
+                throw new IllegalArgumentException("cannot branch " + model + " from " + init + ", which holds " + parent.info().model());
+            }
+            trainer = Trainer.branch(parent, init.toAbsolutePath().toString(), model, train, trainData, validData,
+                    Devices.best());
+            outcome = Outcome.BRANCHED;
+        } else {
+            trainer = Trainer.start(model, train, trainData, validData);
+            outcome = Outcome.STARTED;
+        }
+        try (trainer) {
+            trainer.writeTo(outputDir).showProgress(showProgress).label("Training " + outputDir.getFileName()).run();
+        }
+        return new Result(outcome, dir.finalCheckpoint(), Checkpoint.readInfo(dir.finalCheckpoint()));
+    }
+
+    private static com.fasterxml.jackson.databind.ObjectMapper json() {
+        return Checkpoint.JSON.copy()
+                .registerModule(new SimpleModule().addSerializer(Path.class, ToStringSerializer.instance))
+                .enable(SerializationFeature.INDENT_OUTPUT);
+    }
+
+    /** Writes the job as JSON (absolute paths), atomically. */
+    public Path write(Path file) {
+        TrainJob absolute = new TrainJob(model, train, trainShard.toAbsolutePath(),
+                validShard == null ? null : validShard.toAbsolutePath(), init == null ? null : init.toAbsolutePath(),
+                outputDir.toAbsolutePath());
+        return AtomicFiles.write(file, out -> out.write(json().writeValueAsBytes(absolute)));
+    }
+
+    /** Reads a job written by {@link #write} (or by hand); relative paths are resolved against the file's folder. */
+    public static TrainJob read(Path file) {
+        TrainJob j;
+        try {
+            j = json().readValue(file.toFile(), TrainJob.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the train job " + file + ": " + e.getMessage(), e);
+        }
+        Path base = file.toAbsolutePath().getParent();
+        return new TrainJob(j.model(), j.train(), resolve(base, j.trainShard()), resolve(base, j.validShard()),
+                resolve(base, j.init()), resolve(base, j.outputDir()));
+    }
+
+    private static Path resolve(Path base, Path p) {
+        return p == null ? null : base.resolve(p);
+    }
+
+    /** {@code TrainJob job.json [--quiet]}: runs one job; exit status 0 when its final checkpoint exists. */
+    public static void main(String[] args) {
+        if (args.length < 1 || args.length > 2 || args.length == 2 && !args[1].equals("--quiet")) {
+            System.err.println("usage: TrainJob JOB.json [--quiet]");
+            System.exit(2);
+        }
+        TrainJob job = read(Path.of(args[0]));
+        Result r = job.run(args.length == 1);
+        System.out.printf("%s %s: step %d, %d tokens, valid loss %.4f, %.1f s%n", r.outcome(), r.checkpoint(),
+                r.info().step(), r.info().tokensSeen(), r.info().validLoss(), r.info().trainSeconds());
+    }
+}

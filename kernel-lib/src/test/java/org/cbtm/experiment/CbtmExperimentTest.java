@@ -1,0 +1,82 @@
+package org.cbtm.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.cbtm.corpus.Document;
+import org.cbtm.corpus.Samples;
+import org.cbtm.eval.EvalConfig;
+import org.cbtm.lm.ngram.NgramConfig;
+import org.cbtm.text.token.Tokenizer;
+import org.cbtm.train.ExpertKind;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import tech.tablesaw.api.Table;
+
+class CbtmExperimentTest {
+
+    private static final ExpertKind KN2 = new ExpertKind.Ngram(new NgramConfig(2));
+
+    /** The committed real-text samples, every fifth document held out. */
+    private static CbtmExperiment experiment(Path store) {
+        List<Document> all = Samples.all();
+        List<Document> train = new ArrayList<>();
+        List<Document> test = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            (i % 5 == 4 ? test : train).add(all.get(i));
+        }
+        return new CbtmExperiment(train, test, Tokenizer.fullGpt2(), new ArtifactStore(store),
+                EvalConfig.defaults().withContextLength(64).withProgress(false));
+    }
+
+    @Test
+    void gridRunsCachesAndInvalidates(@TempDir Path dir) {
+        List<CbtmConfig> grid = List.of(
+                CbtmConfig.of(1, 4_000, 0, KN2),
+                CbtmConfig.of(2, 4_000, 0, KN2),
+                CbtmConfig.of(2, 4_000, 0, KN2).withClustering(CbtmConfig.Clustering.RANDOM),
+                CbtmConfig.of(2, 4_000, 0, KN2).withTopK(1));
+        Table first;
+        try (CbtmExperiment exp = experiment(dir)) {
+            first = exp.runGrid(grid);
+        }
+        assertEquals(4, first.rowCount());
+        assertEquals(List.of("dense", "balanced", "random", "balanced"), first.stringColumn("clustering").asList());
+        for (int r = 0; r < 4; r++) {
+            double ppl = first.doubleColumn("perplexity").get(r);
+            assertTrue(ppl > 1 && Double.isFinite(ppl), "perplexity " + ppl);
+            assertEquals("no", first.stringColumn("cached").get(r));
+        }
+        // an expert runs on a whole document when any position selects it: top-1 runs between 1 and K experts
+        double top1 = first.doubleColumn("experts_per_token").get(3);
+        assertTrue(top1 >= 1 && top1 < first.doubleColumn("experts_per_token").get(1), "top-1 ran " + top1);
+        assertEquals(2.0, first.doubleColumn("experts_per_token").get(1), 1e-9, "all experts run when top-k = K");
+        assertEquals(first.longColumn("test_tokens").get(0), first.longColumn("test_tokens").get(1));
+
+        Table again;
+        try (CbtmExperiment exp = experiment(dir)) {
+            again = exp.runGrid(grid);
+            CbtmResult moreTokens = exp.run(grid.get(1).withTotalTokens(3_000));
+            assertFalse(moreTokens.reused(), "a changed budget is a new artifact");
+        }
+        for (int r = 0; r < 4; r++) {
+            assertEquals("yes", again.stringColumn("cached").get(r));
+            assertEquals(first.doubleColumn("perplexity").get(r), again.doubleColumn("perplexity").get(r));
+        }
+    }
+
+    @Test
+    void invalidConfigsFailClearly() {
+        var e = assertThrows(IllegalArgumentException.class, () -> CbtmConfig.of(0, 100, 0, KN2));
+        assertTrue(e.getMessage().contains("K must be at least 1"));
+        e = assertThrows(IllegalArgumentException.class, () -> CbtmConfig.of(8, 4, 0, KN2));
+        assertTrue(e.getMessage().contains("cannot be split"));
+    }
+}

@@ -1,0 +1,143 @@
+package org.cbtm.lm.gpt;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import ai.djl.Device;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class GptTest {
+
+    static final int VOCAB = 40;
+    static GptLM lm;
+
+    @BeforeAll
+    static void model() {
+        org.cbtm.train.TestThreads.single();
+        try (Gpt gpt = Gpt.create(new GptConfig(VOCAB, 2, 32, 4, 16, 0.1), Device.cpu(), 7)) {
+            lm = GptLM.of(gpt.weights(), Device.cpu());
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        lm.close();
+    }
+
+    @Test
+    void invalidConfigsFailClearly() {
+        var e = assertThrows(IllegalArgumentException.class, () -> new GptConfig(100, 2, 30, 4, 16, 0));
+        assertTrue(e.getMessage().contains("heads (4) must divide width (30)"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new GptConfig(100, 2, 32, 4, 0, 0));
+        assertTrue(e.getMessage().contains("contextLength must be positive"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new GptConfig(100, 0, 32, 4, 8, 0));
+        assertTrue(e.getMessage().contains("layers"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new GptConfig(100, 2, 32, 4, 8, 1.0));
+        assertTrue(e.getMessage().contains("dropout"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new GptConfig(1, 2, 32, 4, 8, 0));
+    }
+
+    @Test
+    void parameterCountsMatchTheTensors() {
+        GptConfig c = new GptConfig(VOCAB, 2, 32, 4, 16, 0.1);
+        long total = Gpt.parameterShapes(c).values().stream().mapToLong(s -> s.size()).sum();
+        assertEquals(total, c.totalParameters());
+        assertEquals(total - (long) VOCAB * 32 - 16L * 32, c.nonEmbeddingParameters());
+        assertEquals(6.0 * c.nonEmbeddingParameters() * 1000, c.trainingFlops(1000));
+        assertEquals(total, lm.inferenceParameters());
+        // GPT-2 small's body: 85M non-embedding parameters
+        assertEquals(85_056_000L, GptConfig.full(50257).nonEmbeddingParameters(), 100_000);
+    }
+
+    @Test
+    void sameSeedSameModelOtherSeedOtherModel() {
+        GptConfig c = GptConfig.tiny(VOCAB);
+        try (Gpt a = Gpt.create(c, Device.cpu(), 1); Gpt b = Gpt.create(c, Device.cpu(), 1); Gpt d = Gpt.create(c, Device.cpu(), 2)) {
+            assertTrue(a.weights().sameValues(b.weights()));
+            assertFalse(a.weights().sameValues(d.weights()));
+            float[] ln = a.weights().tensor("h0.ln1.gamma");
+            for (float v : ln) {
+                assertEquals(1f, v);
+            }
+        }
+    }
+
+    @Test
+    void sequenceScoresAgreeWithNextTokenDistributions() {
+        SplittableRandom r = new SplittableRandom(3);
+        int[] seq = r.ints(12, 0, VOCAB).toArray();
+        float[] scores = lm.sequenceLogProbs(seq);
+        assertEquals(seq.length - 1, scores.length);
+        List<int[]> prefixes = new ArrayList<>();
+        for (int t = 1; t < seq.length; t++) {
+            prefixes.add(java.util.Arrays.copyOf(seq, t));
+        }
+        float[][] next = lm.nextTokenLogProbs(prefixes);
+        for (int t = 1; t < seq.length; t++) {
+            assertEquals(next[t - 1][seq[t]], scores[t - 1], 1e-5, "position " + t);
+        }
+    }
+
+    @Test
+    void logProbabilitiesNormaliseAndEmptyContextMeansAfterEod() {
+        float[][] next = lm.nextTokenLogProbs(List.of(new int[0], new int[] {3, 4, 5}, new int[] {0}));
+        for (float[] row : next) {
+            assertEquals(VOCAB, row.length);
+            double sum = 0;
+            for (float v : row) {
+                assertTrue(v <= 0);
+                sum += Math.exp(v);
+            }
+            assertEquals(1.0, sum, 1e-5);
+        }
+        assertArrayEquals(next[2], next[0], 0f); // empty context == [EOD]
+    }
+
+    @Test
+    void batchedScoringEqualsOneByOneAndPaddingIsInvisible() {
+        SplittableRandom r = new SplittableRandom(5);
+        List<int[]> seqs = new ArrayList<>();
+        for (int len : new int[] {16, 3, 1, 9, 2, 16, 7}) {
+            seqs.add(r.ints(len, 0, VOCAB).toArray());
+        }
+        List<float[]> batched = lm.sequenceLogProbs(seqs);
+        for (int i = 0; i < seqs.size(); i++) {
+            assertArrayEquals(lm.sequenceLogProbs(seqs.get(i)), batched.get(i), 1e-5f, "sequence " + i);
+        }
+        assertEquals(0, batched.get(2).length); // one token: nothing to predict
+    }
+
+    @Test
+    void tooLongSequencesAreRejectedWithAdvice() {
+        var e = assertThrows(IllegalArgumentException.class, () -> lm.sequenceLogProbs(new int[17]));
+        assertTrue(e.getMessage().contains("truncate"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> lm.nextTokenLogProbs(List.of(new int[17])));
+        assertThrows(IllegalArgumentException.class, () -> lm.sequenceLogProbs(new int[] {1, VOCAB}));
+    }
+
+    @Test
+    void averagingIdenticalModelsIsTheIdentity() {
+        try (Gpt a = Gpt.create(GptConfig.tiny(VOCAB), Device.cpu(), 11)) {
+            GptWeights w = a.weights();
+            assertTrue(GptWeights.average(List.of(w, w), new double[] {0.5, 0.5}).sameValues(w));
+            assertTrue(GptWeights.average(List.of(w, w, w), new double[] {0.2, 0.3, 0.5}).maxAbsDifference(w) < 1e-7);
+            try (Gpt b = Gpt.create(GptConfig.tiny(VOCAB), Device.cpu(), 12)) {
+                GptWeights avg = GptWeights.average(List.of(w, b.weights()), new double[] {0.25, 0.75});
+                float[] x = w.tensor("wte");
+                float[] y = b.weights().tensor("wte");
+                assertEquals(0.25 * x[5] + 0.75 * y[5], avg.tensor("wte")[5], 1e-7);
+            }
+            assertThrows(IllegalArgumentException.class,
+                    () -> GptWeights.average(List.of(w, w), new double[] {1.0}));
+        }
+    }
+}
