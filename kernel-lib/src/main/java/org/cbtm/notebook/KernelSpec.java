@@ -44,6 +44,13 @@ public record KernelSpec(Path javaBin, Path kernelJar, String classpath, Path pr
             "org.cbtm.text.tfidf.*",
             "org.cbtm.cluster.*",
             "org.cbtm.math.*",
+            "org.cbtm.lm.*",
+            "org.cbtm.lm.ngram.*",
+            "org.cbtm.lm.gpt.*",
+            "org.cbtm.train.*",
+            "org.cbtm.route.*",
+            "org.cbtm.ensemble.*",
+            "org.cbtm.eval.*",
             "org.cbtm.notebook.*",
             "static org.cbtm.notebook.Notebook.*");
 
