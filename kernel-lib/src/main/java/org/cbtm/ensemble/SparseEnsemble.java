@@ -313,6 +313,49 @@ public final class SparseEnsemble implements LanguageModel, SequenceScorer {
         return scoreSequences(batch.stream().map(EvalSequence::of).toList());
     }
 
+    // ------------------------------------------------------------------ continuations (few-shot scoring)
+
+    /**
+     * {@code log sum_k w_k p_k(option | prompt)} with one weight vector from the whole prompt
+     * ({@link Router#nextWeights}): how methods 1.5 scores a few-shot label, a mixture of whole continuations rather
+     * than of each token. Each selected expert scores {@code prompt + option} once.
+     */
+    public double continuationLogProb(EvalSequence prompt, int[] option) {
+        if (option.length == 0) {
+            return 0;
+        }
+        if (prompt.length() == 0) {
+            throw new IllegalArgumentException("the prompt must hold at least one token (the first is never predicted)");
+        }
+        double[] w = router.nextWeights(prompt);
+        int[] joined = Arrays.copyOf(prompt.tokens(), prompt.length() + option.length);
+        System.arraycopy(option, 0, joined, prompt.length(), option.length);
+        int from = prompt.length() - 1; // score of option[0] is at position prompt.length(), index - 1
+        double max = Double.NEGATIVE_INFINITY;
+        double[] lp = new double[w.length];
+        for (int j = 0; j < w.length; j++) {
+            if (w[j] > 0) {
+                float[] s = experts.get(j).sequenceLogProbs(joined);
+                double sum = 0;
+                for (int t = from; t < s.length; t++) {
+                    sum += s[t];
+                }
+                lp[j] = sum;
+                max = Math.max(max, sum);
+            }
+        }
+        if (max == Double.NEGATIVE_INFINITY) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        double total = 0;
+        for (int j = 0; j < w.length; j++) {
+            if (w[j] > 0) {
+                total += w[j] * Math.exp(lp[j] - max);
+            }
+        }
+        return max + Math.log(total);
+    }
+
     // ------------------------------------------------------------------ next-token distributions
 
     /**

@@ -98,6 +98,28 @@ public final class CentroidRouter implements Router {
         return w;
     }
 
+    /**
+     * One weight vector for a whole text (the per-document mode of few-shot evaluation, methods 1.5: the weights of
+     * a prompt), from {@code TfidfSvdEmbedder.embed(text)}; equal to {@link #nextWeights} of the text's tokens.
+     */
+    public double[] weightsForText(String text) {
+        double[] e = tables.embedder.embed(text);
+        int k = tables.k;
+        double[] c = tables.centres.data();
+        double[] d = new double[k];
+        for (int j = 0; j < k; j++) {
+            double sum = 0;
+            for (int q = 0; q < tables.dims; q++) {
+                double x = e[q] - c[j * tables.dims + q];
+                sum += x * x;
+            }
+            d[j] = sum;
+        }
+        double[] w = new double[k];
+        config.weightsFromDistances(d, k, w, 0, new boolean[k]);
+        return w;
+    }
+
     /** The squared distances of the embedding of the prefix {@code tokens} to the centres. */
     public double[] distances(int[] tokens) {
         PrefixState state = new PrefixState(tables, tokenBytes, tails);

@@ -268,6 +268,43 @@ class SparseEnsembleTest {
     }
 
     @Test
+    void continuationsMixWholeOptionsWithThePromptsWeights() {
+        CentroidRouter r = centroid(RoutingConfig.paper().withTemperature(1));
+        SparseEnsemble e = new SparseEnsemble(F.experts, r);
+        String promptText = F.testTexts.get(2) + " The topic is";
+        int[] prompt = F.tokenizer.encode(promptText);
+        int[] option = F.tokenizer.encode(" river boat");
+        double[] w = r.nextWeights(EvalSequence.of(prompt));
+        assertArrayEquals(w, r.weightsForText(promptText), 1e-9, "per-document weights from the text");
+        double p = 0;
+        for (int k = 0; k < TopicFixture.K; k++) {
+            double lp = 0;
+            int prev = prompt[prompt.length - 1];
+            for (int x : option) {
+                lp += (float) F.experts.get(k).logProb(prev, x);
+                prev = x;
+            }
+            p += w[k] * Math.exp(lp);
+        }
+        assertEquals(Math.log(p), e.continuationLogProb(EvalSequence.of(prompt), option), 1e-5);
+        AddOneBigram x = F.experts.get(1);
+        SparseEnsemble one = new SparseEnsemble(List.of(x), new UniformRouter(1));
+        float[] s = x.sequenceLogProbs(concat(prompt, option));
+        double sum = 0;
+        for (int t = prompt.length - 1; t < s.length; t++) {
+            sum += s[t];
+        }
+        assertEquals(sum, one.continuationLogProb(EvalSequence.of(prompt), option), 1e-9);
+        assertEquals(0.0, e.continuationLogProb(EvalSequence.of(prompt), new int[0]));
+    }
+
+    private static int[] concat(int[] a, int[] b) {
+        int[] c = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    @Test
     void mixingIsStableAtTheExtremes() {
         float ninf = Float.NEGATIVE_INFINITY;
         RoutingWeights w = new RoutingWeights(4, 2, new double[]{0.5, 0.5, 1e-300, 1 - 1e-300, 1, 0, 0.25, 0.75});
