@@ -182,6 +182,10 @@ public final class SparseEnsemble implements LanguageModel, SequenceScorer {
         float[][][] expertLp = new float[k][][];
         long expertPos = 0;
         for (int j = 0; j < k; j++) {
+            if (experts.get(j).scoresPositionsSparsely()) {
+                expertPos += scoreSelectedPositions(j, batch, weights, ran, expertLp);
+                continue;
+            }
             List<int[]> mine = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 if (ran[i][j]) {
@@ -234,6 +238,38 @@ public final class SparseEnsemble implements LanguageModel, SequenceScorer {
         mixNanos.add(t3 - t2);
         parameterTokens.add(paramTokens);
         return out;
+    }
+
+    /**
+     * Expert {@code j} scores only the positions whose weights select it (for models where that costs less than
+     * the whole sequence); returns the number of positions scored.
+     */
+    private long scoreSelectedPositions(int j, List<EvalSequence> batch, RoutingWeights[] weights, boolean[][] ran,
+                                        float[][][] expertLp) {
+        long scored = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            if (!ran[i][j]) {
+                continue;
+            }
+            RoutingWeights w = weights[i];
+            boolean[] mask = new boolean[w.positions()];
+            for (int t = 0; t < mask.length; t++) {
+                if (w.get(t, j) > 0) {
+                    mask[t] = true;
+                    scored++;
+                }
+            }
+            if (expertLp[j] == null) {
+                expertLp[j] = new float[batch.size()][];
+            }
+            float[] s = experts.get(j).sequenceLogProbs(batch.get(i).tokens(), mask);
+            if (s.length != mask.length) {
+                throw new IllegalStateException("expert " + j + " (" + experts.get(j).name() + ") gave " + s.length
+                        + " scores for " + batch.get(i).length() + " tokens, expected " + mask.length);
+            }
+            expertLp[j][i] = s;
+        }
+        return scored;
     }
 
     /**

@@ -47,6 +47,25 @@ public interface LanguageModel extends AutoCloseable {
         return out;
     }
 
+    /**
+     * Log-probabilities at the selected positions only: {@code selected[t-1]} asks for the score of token t
+     * ({@code n-1} flags for {@code n} tokens); entries not selected are unspecified. A sparse ensemble calls it so
+     * that an expert pays only for the positions that route to it. The default scores every position; models
+     * whose cost per position does not grow with the prefix (n-grams) override it and
+     * {@link #scoresPositionsSparsely()}.
+     */
+    default float[] sequenceLogProbs(int[] tokens, boolean[] selected) {
+        if (selected.length != Math.max(0, tokens.length - 1)) {
+            throw new IllegalArgumentException(selected.length + " position flags for " + tokens.length + " tokens");
+        }
+        return sequenceLogProbs(tokens);
+    }
+
+    /** Whether {@link #sequenceLogProbs(int[], boolean[])} costs less than scoring every position. */
+    default boolean scoresPositionsSparsely() {
+        return false;
+    }
+
     /** Releases native memory; pure-Java models have nothing to release. */
     @Override
     default void close() {

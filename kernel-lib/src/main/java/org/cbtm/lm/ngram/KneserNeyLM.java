@@ -179,6 +179,45 @@ public final class KneserNeyLM implements LanguageModel {
         return out;
     }
 
+    /**
+     * Scores only the selected positions: position t needs the cursor over the order-1 tokens before it, so a
+     * selected position after a gap restarts the cursor order-1 tokens back (with no context; the window fills
+     * it exactly as reading from the start would) instead of stepping through the gap. The selected scores equal
+     * {@link #sequenceLogProbs(int[])}'s bit for bit.
+     */
+    @Override
+    public float[] sequenceLogProbs(int[] tokens, boolean[] selected) {
+        int n = tokens.length;
+        float[] out = new float[Math.max(0, n - 1)];
+        if (selected.length != out.length) {
+            throw new IllegalArgumentException(selected.length + " position flags for " + n + " tokens");
+        }
+        Cursor c = new Cursor(order);
+        c.startOfDocument(unigramGamma);
+        int next = 0; // the first token the cursor has not read
+        for (int t = 1; t < n; t++) {
+            if (!selected[t - 1]) {
+                continue;
+            }
+            int from = t - (order - 1);
+            if (from > next) {
+                c.have = 0; // the context window lies inside the document: no EOD, no older token matters
+                next = from;
+            }
+            while (next < t) {
+                step(c, check(tokens[next++]));
+            }
+            out[t - 1] = (float) Math.log(step(c, check(tokens[t])));
+            next = t + 1;
+        }
+        return out;
+    }
+
+    @Override
+    public boolean scoresPositionsSparsely() {
+        return true;
+    }
+
     /** Scores the sequences in parallel (the model is thread-safe). */
     @Override
     public List<float[]> sequenceLogProbs(List<int[]> sequences) {
