@@ -259,8 +259,9 @@ public final class EnsembleBenchmark {
                 19 * routerNs / 1000));
         findings.add(String.format(Locale.ROOT, "Top-k against k expert passes: top-1 runs %.2f experts per token "
                         + "and costs %.1fx one expert; top-2 runs %.2f and costs %.1fx; all %d cost %.1fx %d passes. "
-                        + "Per-position routing switches experts inside a document, and an expert that is selected "
-                        + "anywhere scores the whole document.",
+                        + "KN experts score only the positions routed to them (LanguageModel.sequenceLogProbs(tokens, "
+                        + "selected)); what is left above k passes is the router and the experts' tables competing for "
+                        + "the caches.",
                 passes[0], median(ensCpu[0]) / single, passes[1], median(ensCpu[1]) / single, k,
                 median(ensCpu[tops.length - 1]) / (k * single), k));
         System.out.println();
