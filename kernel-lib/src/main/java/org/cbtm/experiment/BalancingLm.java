@@ -222,6 +222,65 @@ public final class BalancingLm {
     }
 
     /**
+     * Pools the clusters of a stack of {@link #perCluster} tables by method and size band: clusters whose relative
+     * size ({@code size * K / N}) lies in {@code [edges[i], edges[i+1])} (the last band open-ended; sizes below the
+     * first edge are left out). Columns: method, band, clusters, test tokens, and the ensemble's and the dense model's
+     * perplexity over all test tokens of those clusters, with their ratio.
+     */
+    public static Table bySizeBand(Table perCluster, double... edges) {
+        if (edges.length == 0) {
+            throw new IllegalArgumentException("give at least one band edge");
+        }
+        Map<String, double[][]> acc = new LinkedHashMap<>(); // method -> per band {clusters, tokens, nll, dense nll}
+        for (int i = 0; i < perCluster.rowCount(); i++) {
+            long tok = perCluster.longColumn("test tokens").getLong(i);
+            double rel = perCluster.doubleColumn("relative").getDouble(i);
+            int b = -1;
+            for (int e = 0; e < edges.length; e++) {
+                if (rel >= edges[e]) {
+                    b = e;
+                }
+            }
+            if (b < 0) {
+                continue;
+            }
+            double[][] m = acc.computeIfAbsent(perCluster.stringColumn("method").get(i), x -> new double[edges.length][4]);
+            m[b][0]++;
+            if (tok > 0) {
+                m[b][1] += tok;
+                m[b][2] += tok * Math.log(perCluster.doubleColumn("perplexity").getDouble(i));
+                m[b][3] += tok * Math.log(perCluster.doubleColumn("dense perplexity").getDouble(i));
+            }
+        }
+        Table t = Table.create("perplexity by cluster size", StringColumn.create("method"), StringColumn.create("size band"),
+                IntColumn.create("clusters"), LongColumn.create("test tokens"), DoubleColumn.create("perplexity"),
+                DoubleColumn.create("dense perplexity"), DoubleColumn.create("ratio to dense"));
+        for (var e : acc.entrySet()) {
+            for (int b = 0; b < edges.length; b++) {
+                double[] v = e.getValue()[b];
+                if (v[0] == 0) {
+                    continue;
+                }
+                String band = b + 1 < edges.length
+                        ? String.format(Locale.ROOT, "%s to %s", edges[b], edges[b + 1])
+                        : String.format(Locale.ROOT, "%s and more", edges[b]);
+                double p = v[1] == 0 ? Double.NaN : Math.exp(v[2] / v[1]);
+                double q = v[1] == 0 ? Double.NaN : Math.exp(v[3] / v[1]);
+                t.stringColumn("method").append(e.getKey());
+                t.stringColumn("size band").append(band);
+                t.intColumn("clusters").append((int) v[0]);
+                t.longColumn("test tokens").append((long) v[1]);
+                t.doubleColumn("perplexity").append(p);
+                t.doubleColumn("dense perplexity").append(q);
+                t.doubleColumn("ratio to dense").append(p / q);
+            }
+        }
+        fixed(t, 1);
+        t.doubleColumn("ratio to dense").setPrintFormatter(decimals(3));
+        return t;
+    }
+
+    /**
      * Per clustering and K over the rows of a grid table ({@code CbtmExperiment.runGrid}, possibly several seeds):
      * runs, mean, smallest and largest perplexity.
      */

@@ -65,6 +65,13 @@ class BalancingLmTest {
         assertEquals(Math.exp(0.5), t.doubleColumn("ratio to dense").getDouble(1), 1e-12);
         var missing = List.of(new PerplexityResult.DocumentScore("a", "s", 0, 4, 8.0));
         assertThrows(IllegalArgumentException.class, () -> BalancingLm.perCluster(sizes, result(d), result(missing)));
+        Table bands = BalancingLm.bySizeBand(t, 0.5, 1.5);
+        assertEquals(1, bands.rowCount(), "both clusters have relative size 1");
+        assertEquals(2, bands.intColumn("clusters").getInt(0));
+        assertEquals("0.5 to 1.5", bands.stringColumn("size band").get(0));
+        assertEquals(Math.exp((4 + 8) / 8.0), bands.doubleColumn("perplexity").getDouble(0), 1e-9);
+        assertEquals(Math.exp((8 + 6) / 8.0), bands.doubleColumn("dense perplexity").getDouble(0), 1e-9);
+        assertEquals(0, BalancingLm.bySizeBand(t, 1.5).rowCount(), "below the first edge: left out");
         Figure f = BalancingPlots.clusterRatios(t, "ratios");
         assertEquals(2, f.getTraces().length, "one method and the line at 1");
     }
