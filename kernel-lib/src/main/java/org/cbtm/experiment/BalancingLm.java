@@ -222,16 +222,19 @@ public final class BalancingLm {
     }
 
     /**
-     * Pools the clusters of a stack of {@link #perCluster} tables by method and size band: clusters whose relative
+     * Pools the clusters of a stack of {@link #perCluster} tables by method, K and size band: clusters whose relative
      * size ({@code size * K / N}) lies in {@code [edges[i], edges[i+1])} (the last band open-ended; sizes below the
-     * first edge are left out). Columns: method, band, clusters, test tokens, and the ensemble's and the dense model's
-     * perplexity over all test tokens of those clusters, with their ratio.
+     * first edge are left out), over all seeds. Columns: method, K, size band, clusters, test tokens, and the
+     * ensemble's and the dense model's perplexity over all test tokens of those clusters, with their ratio. K is kept
+     * apart because the ensemble's quality against dense depends on K itself, and small clusters are more common at
+     * large K.
      */
     public static Table bySizeBand(Table perCluster, double... edges) {
         if (edges.length == 0) {
             throw new IllegalArgumentException("give at least one band edge");
         }
-        Map<String, double[][]> acc = new LinkedHashMap<>(); // method -> per band {clusters, tokens, nll, dense nll}
+        // (method, K) -> per band {clusters, tokens, nll, dense nll}
+        Map<List<Object>, double[][]> acc = new LinkedHashMap<>();
         for (int i = 0; i < perCluster.rowCount(); i++) {
             long tok = perCluster.longColumn("test tokens").getLong(i);
             double rel = perCluster.doubleColumn("relative").getDouble(i);
@@ -244,7 +247,8 @@ public final class BalancingLm {
             if (b < 0) {
                 continue;
             }
-            double[][] m = acc.computeIfAbsent(perCluster.stringColumn("method").get(i), x -> new double[edges.length][4]);
+            double[][] m = acc.computeIfAbsent(List.of(perCluster.stringColumn("method").get(i),
+                    perCluster.intColumn("K").getInt(i)), x -> new double[edges.length][4]);
             m[b][0]++;
             if (tok > 0) {
                 m[b][1] += tok;
@@ -252,7 +256,8 @@ public final class BalancingLm {
                 m[b][3] += tok * Math.log(perCluster.doubleColumn("dense perplexity").getDouble(i));
             }
         }
-        Table t = Table.create("perplexity by cluster size", StringColumn.create("method"), StringColumn.create("size band"),
+        Table t = Table.create("perplexity by cluster size", StringColumn.create("method"), IntColumn.create("K"),
+                StringColumn.create("size band"),
                 IntColumn.create("clusters"), LongColumn.create("test tokens"), DoubleColumn.create("perplexity"),
                 DoubleColumn.create("dense perplexity"), DoubleColumn.create("ratio to dense"));
         for (var e : acc.entrySet()) {
@@ -266,7 +271,8 @@ public final class BalancingLm {
                         : String.format(Locale.ROOT, "%s and more", edges[b]);
                 double p = v[1] == 0 ? Double.NaN : Math.exp(v[2] / v[1]);
                 double q = v[1] == 0 ? Double.NaN : Math.exp(v[3] / v[1]);
-                t.stringColumn("method").append(e.getKey());
+                t.stringColumn("method").append((String) e.getKey().get(0));
+                t.intColumn("K").append((Integer) e.getKey().get(1));
                 t.stringColumn("size band").append(band);
                 t.intColumn("clusters").append((int) v[0]);
                 t.longColumn("test tokens").append((long) v[1]);
@@ -379,6 +385,90 @@ public final class BalancingLm {
             t.stringColumn("balanced better").append(wins + " of " + n);
         }
         return fixed(t, 1);
+    }
+
+    /**
+     * Balanced and unbalanced side by side for every K and seed, with how much of the budget each could train on:
+     * K, seed, both perplexities, the change {@code unbalanced / balanced - 1} in percent, the tokens all experts
+     * trained on as a share of the budget for each ({@link #trainingSizes}), and the difference of those shares
+     * (unbalanced minus balanced).
+     *
+     * @param grid  a grid {@link #withSeeds} with a balanced and an unbalanced row per K and seed
+     * @param sizes the stacked {@link #trainingSizes} of the same configs
+     */
+    public static Table pairs(Table grid, Table sizes) {
+        Map<String, Double> used = new HashMap<>();
+        Map<String, Integer> clusters = new HashMap<>();
+        for (int i = 0; i < sizes.rowCount(); i++) {
+            String key = sizes.stringColumn("method").get(i) + "/" + sizes.intColumn("K").getInt(i) + "/"
+                    + sizes.longColumn("seed").getLong(i);
+            used.merge(key, sizes.doubleColumn("budget used").getDouble(i), Double::sum);
+            clusters.merge(key, 1, Integer::sum);
+        }
+        Map<String, Double> ppl = new HashMap<>();
+        TreeSet<Integer> ks = new TreeSet<>();
+        TreeSet<Long> seeds = new TreeSet<>();
+        for (int i = 0; i < grid.rowCount(); i++) {
+            String method = grid.stringColumn("clustering").get(i);
+            if (method.equals("balanced") || method.equals("unbalanced")) {
+                ks.add(grid.intColumn("k").getInt(i));
+                seeds.add(grid.longColumn("seed").getLong(i));
+                ppl.put(method + "/" + grid.intColumn("k").getInt(i) + "/" + grid.longColumn("seed").getLong(i),
+                        grid.doubleColumn("perplexity").getDouble(i));
+            }
+        }
+        Table t = Table.create("balanced and unbalanced per seed", IntColumn.create("K"), LongColumn.create("seed"),
+                DoubleColumn.create("balanced"), DoubleColumn.create("unbalanced"),
+                DoubleColumn.create("unbalanced vs balanced %"), DoubleColumn.create("trained/budget balanced"),
+                DoubleColumn.create("trained/budget unbalanced"), DoubleColumn.create("difference"));
+        for (int k : ks) {
+            for (long s : seeds) {
+                String b = "balanced/" + k + "/" + s;
+                String u = "unbalanced/" + k + "/" + s;
+                if (!ppl.containsKey(b) || !ppl.containsKey(u)) {
+                    continue;
+                }
+                if (!used.containsKey(b) || !used.containsKey(u)) {
+                    throw new IllegalArgumentException("no cluster sizes for K = " + k + ", seed " + s);
+                }
+                double ub = used.get(b) / clusters.get(b);
+                double uu = used.get(u) / clusters.get(u);
+                t.intColumn("K").append(k);
+                t.longColumn("seed").append(s);
+                t.doubleColumn("balanced").append(ppl.get(b));
+                t.doubleColumn("unbalanced").append(ppl.get(u));
+                t.doubleColumn("unbalanced vs balanced %").append(100 * (ppl.get(u) / ppl.get(b) - 1));
+                t.doubleColumn("trained/budget balanced").append(ub);
+                t.doubleColumn("trained/budget unbalanced").append(uu);
+                t.doubleColumn("difference").append(uu - ub);
+            }
+        }
+        fixed(t, 1);
+        for (String c : List.of("trained/budget balanced", "trained/budget unbalanced", "difference")) {
+            t.doubleColumn(c).setPrintFormatter(decimals(3));
+        }
+        return t;
+    }
+
+    /** Pearson's correlation of two numeric columns of {@code t} (NaN with fewer than 2 rows or no spread). */
+    public static double correlation(Table t, String x, String y) {
+        double[] a = t.numberColumn(x).asDoubleArray();
+        double[] b = t.numberColumn(y).asDoubleArray();
+        int n = a.length;
+        if (n < 2) {
+            return Double.NaN;
+        }
+        double ma = java.util.Arrays.stream(a).average().orElse(0);
+        double mb = java.util.Arrays.stream(b).average().orElse(0);
+        double sab = 0;
+        double saa = 0;
+        double sbb = 0;
+        for (int i = 0; i < n; i++) {
+            sab += (a[i] - ma) * (b[i] - mb);
+            saa += (a[i] - ma) * (a[i] - ma);
+            sbb += (b[i] - mb) * (b[i] - mb);
+        }
+        return saa == 0 || sbb == 0 ? Double.NaN : sab / Math.sqrt(saa * sbb);
     }
 
     /** "balanced", "unbalanced", "random" or "dense" (K = 1). */

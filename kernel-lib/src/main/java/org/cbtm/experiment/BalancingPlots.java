@@ -121,4 +121,34 @@ public final class BalancingPlots {
                         .build()).build();
         return new Figure(layout, traces.toArray(new Trace[0]));
     }
+
+    /**
+     * One point per K and seed of a {@link BalancingLm#pairs} table: the difference in tokens trained (unbalanced
+     * minus balanced, as a share of the budget) against the change in perplexity ({@code unbalanced / balanced - 1},
+     * percent); one colour per K.
+     */
+    public static Figure changeVsTokens(Table pairs, String title) {
+        if (pairs.rowCount() == 0) {
+            throw new IllegalArgumentException("no pairs to plot");
+        }
+        List<Trace> traces = new ArrayList<>();
+        int g = 0;
+        for (int k : new TreeSet<>(pairs.intColumn("K").asList())) {
+            Table m = pairs.where(pairs.intColumn("K").isEqualTo(k));
+            String[] text = new String[m.rowCount()];
+            for (int i = 0; i < text.length; i++) {
+                text[i] = "K = " + k + ", seed " + m.longColumn("seed").getLong(i);
+            }
+            traces.add(ScatterTrace.builder(m.doubleColumn("difference").asDoubleArray(),
+                            m.doubleColumn("unbalanced vs balanced %").asDoubleArray())
+                    .mode(ScatterTrace.Mode.MARKERS).name("K = " + k).text(text)
+                    .marker(Marker.builder().color(EnsemblePlots.colour(g++)).size(11).build()).build());
+        }
+        Layout layout = Layout.builder().title(title).width(900).height(480)
+                .xAxis(Axis.builder().title("tokens trained, unbalanced minus balanced (share of the budget)")
+                        .zeroLineWidth(2).build())
+                .yAxis(Axis.builder().title("perplexity change, unbalanced vs balanced (%)").zeroLineWidth(2).build())
+                .build();
+        return new Figure(layout, traces.toArray(new Trace[0]));
+    }
 }

@@ -68,6 +68,7 @@ class BalancingLmTest {
         Table bands = BalancingLm.bySizeBand(t, 0.5, 1.5);
         assertEquals(1, bands.rowCount(), "both clusters have relative size 1");
         assertEquals(2, bands.intColumn("clusters").getInt(0));
+        assertEquals(2, bands.intColumn("K").getInt(0));
         assertEquals("0.5 to 1.5", bands.stringColumn("size band").get(0));
         assertEquals(Math.exp((4 + 8) / 8.0), bands.doubleColumn("perplexity").getDouble(0), 1e-9);
         assertEquals(Math.exp((8 + 6) / 8.0), bands.doubleColumn("dense perplexity").getDouble(0), 1e-9);
@@ -121,6 +122,24 @@ class BalancingLmTest {
 
         Figure f = BalancingPlots.perplexityVsK(grid, "K");
         assertEquals(5, f.getTraces().length, "mean and seeds per method, and dense");
+
+        // sizes: seed 0's balanced experts use all their budget, its unbalanced ones 80%; seed 1 the other way
+        List<Table> sizes = new ArrayList<>();
+        sizes.add(BalancingLm.sizes("balanced", 2, 0, new int[] {0, 1}, new long[] {500, 500}, 500));
+        sizes.add(BalancingLm.sizes("unbalanced", 2, 0, new int[] {0, 1}, new long[] {900, 300}, 500));
+        sizes.add(BalancingLm.sizes("balanced", 2, 1, new int[] {0, 1}, new long[] {300, 900}, 500));
+        sizes.add(BalancingLm.sizes("unbalanced", 2, 1, new int[] {0, 1}, new long[] {500, 600}, 500));
+        Table stacked = sizes.get(0).copy();
+        for (Table s : sizes.subList(1, 4)) {
+            stacked.append(s);
+        }
+        Table pairs = BalancingLm.pairs(grid, stacked);
+        assertEquals(2, pairs.rowCount());
+        assertEquals(10, pairs.doubleColumn("unbalanced vs balanced %").getDouble(0), 1e-9);
+        assertEquals(-0.2, pairs.doubleColumn("difference").getDouble(0), 1e-12);
+        assertEquals(0.2, pairs.doubleColumn("difference").getDouble(1), 1e-12);
+        assertEquals(-1, BalancingLm.correlation(pairs, "difference", "unbalanced vs balanced %"), 1e-12);
+        assertEquals(1, BalancingPlots.changeVsTokens(pairs, "x").getTraces().length, "one trace: K = 2");
     }
 
     @Test
