@@ -100,11 +100,17 @@ public final class CbtmExperiment implements AutoCloseable {
      * The standard experiment: the profile's {@link Mixture#standard()} training and test splits of the built
      * corpus, its tokenizer, the project's artifact store, and test documents truncated to {@code evalContext}
      * tokens (the context of the transformer experts, so n-gram and transformer rows score the same tokens).
+     * The training passages are put in a seeded random order (the mixture's seed): the mixture lists them source by
+     * source, and an n-gram expert whose shard holds more than its budget trains on the shard's first tokens, which
+     * must be a random sample of its documents rather than the first sources (in source order the dense model's
+     * budget would end before the last two sources of the quick mixture).
      */
     public static CbtmExperiment standard(int evalContext) {
         Corpus corpus = Corpora.load();
         Mixture mixture = Mixture.standard();
-        return new CbtmExperiment(mixture.sample(corpus, Split.TRAIN), mixture.sample(corpus, Split.TEST),
+        List<Document> train = new ArrayList<>(mixture.sample(corpus, Split.TRAIN));
+        java.util.Collections.shuffle(train, new java.util.Random(mixture.seed()));
+        return new CbtmExperiment(train, mixture.sample(corpus, Split.TEST),
                 Corpora.tokenizer(), ArtifactStore.standard(),
                 EvalConfig.defaults().withContextLength(evalContext).withProgress(false));
     }
