@@ -259,7 +259,9 @@ public final class CbtmExperiment implements AutoCloseable {
         try {
             for (CbtmConfig c : grid) {
                 bar.note("%s", c.label());
-                results.add(run(c));
+                try (var quiet = Progress.muted()) { // one bar for the grid, not one per expert and evaluation
+                    results.add(run(c));
+                }
                 bar.advance(1);
             }
         } finally {

@@ -24,6 +24,35 @@ public final class Progress implements AutoCloseable {
 
     private static final int WIDTH = 30;
 
+    /** Open {@link #muted()} scopes; bars started while one is open draw nothing. */
+    private static final java.util.concurrent.atomic.AtomicInteger MUTED = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** A scope in which new bars are silent: a loop with its own bar mutes the bars of the work it calls. */
+    public static final class Muted implements AutoCloseable {
+        private boolean open = true;
+
+        private Muted() {
+            MUTED.incrementAndGet();
+        }
+
+        @Override
+        public void close() {
+            if (open) {
+                open = false;
+                MUTED.decrementAndGet();
+            }
+        }
+    }
+
+    /**
+     * Mutes bars started until the scope closes (bars already running keep drawing):
+     * {@code try (var quiet = Progress.muted()) { trainOneExpert(); }}. Process-wide: one notebook kernel runs one
+     * cell at a time.
+     */
+    public static Muted muted() {
+        return new Muted();
+    }
+
     private final String label;
     private final long total;
     private final String unit;
@@ -58,7 +87,9 @@ public final class Progress implements AutoCloseable {
 
     public static Progress start(String label, long total, String unit) {
         Sink sink;
-        if (Kernel.active()) {
+        if (MUTED.get() > 0) {
+            sink = (p, last) -> { };
+        } else if (Kernel.active()) {
             sink = new NotebookSink();
         } else if (System.console() != null) {
             sink = new TerminalSink(System.err, true);

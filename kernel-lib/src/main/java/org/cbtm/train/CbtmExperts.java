@@ -64,8 +64,9 @@ public record CbtmExperts(ExpertKind kind, Path seed, List<Path> experts, long t
 
     /**
      * Training tokens of the experts together (the budget the comparison is made at; the seed is shared): the
-     * tokens the transformer runs actually took (whole steps), the budget for n-gram experts (an expert whose
-     * cluster is smaller than its budget counts all of its cluster once; see KneserNeyLM.tokensUsed()).
+     * tokens the transformer runs actually took (whole steps); for n-gram experts the tokens counted, which is
+     * less than the budget when a cluster is smaller than its share (an n-gram expert reads its data once; see
+     * KneserNeyLM.tokensUsed()).
      */
     public long expertTokens() {
         if (kind instanceof ExpertKind.Transformer) {
@@ -75,7 +76,13 @@ public record CbtmExperts(ExpertKind kind, Path seed, List<Path> experts, long t
             }
             return total;
         }
-        return tokensPerExpert * experts.size();
+        long total = 0;
+        for (Path e : experts) {
+            // an n-gram expert counts its cluster once: a cluster smaller than the budget uses all of it
+            Path shard = e.getParent().getParent().resolve("data").resolve("shard-" + experts.indexOf(e) + ".bin");
+            total += Files.isRegularFile(shard) ? Math.min(tokensPerExpert, TokenShard.numTokens(shard)) : tokensPerExpert;
+        }
+        return total;
     }
 
     /** Wall time of the expert runs together (seconds; excludes the shared seed). */

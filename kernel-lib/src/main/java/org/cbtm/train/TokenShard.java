@@ -130,6 +130,20 @@ public record TokenShard(int[] tokens, int[] starts, int vocabSize) {
         });
     }
 
+    /** The number of tokens in a saved shard, read from its header only. */
+    public static int numTokens(Path file) {
+        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file), 64))) {
+            if (in.readInt() != MAGIC) {
+                throw new IllegalArgumentException(file + " is not a token shard (bad magic); rebuild it with TokenShard.save");
+            }
+            in.readInt();
+            in.readInt();
+            return in.readInt();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read token shard " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     public static TokenShard load(Path file) {
         try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
             if (in.readInt() != MAGIC) {

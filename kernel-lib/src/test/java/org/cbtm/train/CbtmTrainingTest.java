@@ -67,6 +67,8 @@ class CbtmTrainingTest {
             KneserNeyLM m = (KneserNeyLM) experts.load(k);
             assertEquals(Math.min(300, data.clusterShards().get(k).numTokens()), m.tokensUsed());
         }
+        assertEquals(Math.min(300, data.clusterShards().get(0).numTokens()) + Math.min(300, data.clusterShards().get(1).numTokens()),
+                experts.expertTokens(), "n-gram experts count what they read, not the budget");
         // a re-run keeps finished experts; a missing one (a failed job) is the only one redone
         Path e0 = experts.experts().get(0);
         Files.setLastModifiedTime(e0, FileTime.fromMillis(1_000));
