@@ -1,9 +1,12 @@
 package org.cbtm.experiment;
 
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -16,6 +19,7 @@ import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.NumericColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.numbers.NumberColumnFormatter;
 
 /**
  * Views of {@link CbtmExperiment#runGrid} results for the LM notebooks (06, 08, 09): perplexity pivoted by K and
@@ -26,9 +30,53 @@ public final class ResultTables {
     private ResultTables() {
     }
 
+    /** The columns of a {@link CbtmExperiment#runGrid} table worth reading in a notebook, rounded ({@link #rounded}). */
+    public static Table view(Table grid) {
+        return rounded(grid.selectColumns("clustering", "k", "budget", "top_k", "perplexity", "training_tokens",
+                "inference_params", "experts_per_token", "train_wall_s", "eval_wall_s", "cached"));
+    }
+
     /**
-     * A wide table: one row per distinct value of {@code rowColumn} (in order of appearance), one column per distinct
-     * value of {@code columnColumn} holding {@code value} (missing where a combination has no row; the first row
+     * Sets a print format on every double column by its magnitude (perplexities, and changes in percent (names ending
+     * in %), with one decimal; seconds and ratios with two; scores below 1 with three; large counts with none) and
+     * returns the table.
+     */
+    public static Table rounded(Table t) {
+        for (var c : t.columns()) {
+            if (c instanceof DoubleColumn d) {
+                double max = 0;
+                for (int i = 0; i < d.size(); i++) {
+                    if (!d.isMissing(i) && Double.isFinite(d.getDouble(i))) {
+                        max = Math.max(max, Math.abs(d.getDouble(i)));
+                    }
+                }
+                int digits = d.name().endsWith("%") || (max >= 20 && max < 10_000) ? 1 : max >= 10_000 ? 0 : max >= 1 ? 2 : 3;
+                d.setPrintFormatter(new NumberColumnFormatter(new DecimalFormat(
+                        digits == 0 ? "#,##0" : "0." + "0".repeat(digits), DecimalFormatSymbols.getInstance(Locale.ROOT))));
+            }
+        }
+        return t;
+    }
+
+    /** The row of the smallest value of a numeric column (missing values skipped; the first row on ties). */
+    public static int argMin(Table t, String column) {
+        NumericColumn<?> c = t.numberColumn(column);
+        int best = -1;
+        for (int i = 0; i < c.size(); i++) {
+            if (!c.isMissing(i) && (best < 0 || c.getDouble(i) < c.getDouble(best))) {
+                best = i;
+            }
+        }
+        if (best < 0) {
+            throw new IllegalArgumentException("no value in column " + column);
+        }
+        return best;
+    }
+
+    /**
+     * A wide table: one row per distinct value of {@code rowColumn} (in order of appearance, or numerically when every
+     * value is a whole number), one column per distinct value of {@code columnColumn} (in order of appearance) holding
+     * {@code value} (missing where a combination has no row; the first row
      * wins on duplicates). Row keys are written as text, column names as {@code columnPrefix + value}.
      */
     public static Table pivot(Table t, String rowColumn, String columnColumn, String value, String columnPrefix) {
@@ -43,13 +91,17 @@ public final class ResultTables {
             cols.add(c);
             cells.putIfAbsent(r + "\u0000" + c, v.getDouble(i));
         }
+        List<String> rowOrder = new ArrayList<>(rows);
+        if (rowOrder.stream().allMatch(r -> r.matches("-?\\d{1,18}"))) {
+            rowOrder.sort(java.util.Comparator.comparingLong(Long::parseLong));
+        }
         Table out = Table.create(value + " by " + rowColumn + " and " + columnColumn);
         StringColumn key = StringColumn.create(rowColumn);
-        rows.forEach(key::append);
+        rowOrder.forEach(key::append);
         out.addColumns(key);
         for (String c : cols) {
             DoubleColumn col = DoubleColumn.create(columnPrefix + c);
-            for (String r : rows) {
+            for (String r : rowOrder) {
                 Double x = cells.get(r + "\u0000" + c);
                 if (x == null) {
                     col.appendMissing();
@@ -69,7 +121,7 @@ public final class ResultTables {
      */
     public static Table perplexityByK(Table grid, Table extra) {
         Table rows = curves(grid, extra);
-        Table wide = pivot(rows.sortAscendingOn("k"), "k", "series", "perplexity", "");
+        Table wide = pivot(rows, "k", "series", "perplexity", "");
         if (!wide.columnNames().contains("dense")) {
             return wide;
         }

@@ -70,9 +70,14 @@ class ResultTablesTest {
         Table p = ResultTables.pivot(SIX, "k", "clustering", "perplexity", "");
         assertEquals(List.of("k", "dense", "balanced", "random"), p.columnNames());
         assertEquals(List.of("1", "2", "4"), p.stringColumn("k").asList());
+        // numeric row keys sort numerically whatever the input order
+        Table q = ResultTables.pivot(SIX.sortDescendingOn("k"), "k", "clustering", "perplexity", "");
+        assertEquals(List.of("1", "2", "4"), q.stringColumn("k").asList());
         assertTrue(p.doubleColumn("random").isMissing(0));
         // the first row wins on duplicates: balanced K = 4 with all experts, not the top-1 row after it
         assertEquals(97.0, p.doubleColumn("balanced").get(2));
+        assertEquals(1, ResultTables.argMin(p, "balanced"));
+        assertEquals(0, ResultTables.argMin(p, "dense"), "missing values are skipped");
     }
 
     @Test
@@ -83,9 +88,9 @@ class ResultTablesTest {
                         0, "cpu")));
         Table t = ResultTables.perplexityByK(SIX, oracle);
         assertEquals(List.of("2", "4"), t.stringColumn("k").asList());
-        // columns in order of first appearance by K: the oracle has a K = 2 row, top-1 only K = 4
-        assertEquals(List.of("k", "dense", "balanced", "random", "oracle (balanced)", "balanced top-1",
-                "balanced vs dense %", "random vs dense %", "oracle (balanced) vs dense %", "balanced top-1 vs dense %"),
+        // columns in order of first appearance: the grid's series, then the extra rows
+        assertEquals(List.of("k", "dense", "balanced", "random", "balanced top-1", "oracle (balanced)",
+                "balanced vs dense %", "random vs dense %", "balanced top-1 vs dense %", "oracle (balanced) vs dense %"),
                 t.columnNames());
         assertEquals(100.0, t.doubleColumn("dense").get(1));
         assertEquals(-5.0, t.doubleColumn("balanced vs dense %").get(0), 1e-9);
