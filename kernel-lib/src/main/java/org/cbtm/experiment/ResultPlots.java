@@ -27,6 +27,9 @@ public final class ResultPlots {
             "unbalanced", "#d62728", "random", "#ff7f0e", "oracle (balanced)", "#2ca02c", "balanced top-1", "#6baed6");
     /** One colour per K of the scaling figure (light to dark blue as K grows; dense in black). */
     static final List<String> K_COLOURS = List.of("#9ecae1", "#6baed6", "#3182bd", "#08519c", "#08306b", "#041b3f");
+    /** Dark blue (best) to white (worst), steep at the dark end so that small ratios already show. */
+    private static final List<List<Object>> HEAT = List.of(List.of(0, "#08306b"), List.of(0.12, "#2171b5"),
+            List.of(0.3, "#6baed6"), List.of(0.55, "#c6dbef"), List.of(1, "#f7fbff"));
     private static final List<String> PALETTE = List.of("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
             "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf");
 
@@ -130,8 +133,9 @@ public final class ResultPlots {
 
     /**
      * Heatmap of an expert x cluster table ({@link CbtmAnalysis#expertByCluster}): rows experts, columns the test
-     * documents' clusters; cells show the perplexity and are coloured by {@code ratio_to_best} (how much worse than
-     * the best expert on that cluster; the best is dark), so a specialised ensemble shows a dark diagonal.
+     * documents' clusters; cells show the perplexity and are coloured by {@code ratio_to_best} on a log scale (how
+     * much worse than the best expert on that cluster; the best is dark), so a specialised ensemble shows a dark
+     * diagonal.
      */
     public static Figure expertClusterHeatmap(Table matrix, String title) {
         requireRows(matrix);
@@ -156,19 +160,31 @@ public final class ResultPlots {
             int c = 0;
             for (int cc : clusters) {
                 double[] v = cells.get(e + "/" + cc);
-                z[r][c] = v == null ? Double.NaN : v[1];
+                // colour on a log scale of the ratio: 2x and 20x worse are equally far apart as 1x and 10x
+                z[r][c] = v == null ? Double.NaN : Math.log10(v[1]);
                 text[r][c] = v == null ? "" : String.format(java.util.Locale.ROOT, "%.0f", v[0]);
                 max = v == null ? max : Math.max(max, v[1]);
                 c++;
             }
             r++;
         }
-        // dark = best on the cluster: a reversed Blues scale over ratio 1 .. max
+        // ratios of 10 and more are all "much worse": the colour range ends there, so the range below stays readable
+        double top = Math.min(Math.max(max, 1.5), 10);
+        List<Double> tickValues = new ArrayList<>();
+        List<String> tickText = new ArrayList<>();
+        for (double t : new double[] {1, 1.25, 1.5, 2, 3, 5, 10}) {
+            if (t <= top) {
+                tickValues.add(Math.log10(t));
+                tickText.add((t == Math.rint(t) ? String.valueOf((long) t) : String.valueOf(t)) + "x");
+            }
+        }
+        // dark blue for the best expert on a cluster (ratio 1), fading to white for much worse ones
         Map<String, Object> trace = map("type", "heatmap", "x", cl, "y", ex, "z", z, "text", text,
                 "texttemplate", "%{text}", "textfont", map("size", clusters.size() > 12 ? 9 : 12),
-                "colorscale", "Blues", "reversescale", true, "zmin", 1, "zmax", max, "xgap", 1, "ygap", 1,
-                "hovertemplate", "%{y} on %{x}: perplexity %{text}<br>%{z:.2f}x the best expert<extra></extra>",
-                "colorbar", map("title", map("text", "perplexity /<br>best on cluster")));
+                "colorscale", HEAT, "zmin", 0, "zmax", Math.log10(top), "xgap", 1, "ygap", 1,
+                "hovertemplate", "%{y} on %{x}: perplexity %{text}<extra></extra>",
+                "colorbar", map("title", map("text", "perplexity /<br>best on cluster"), "tickvals", tickValues,
+                        "ticktext", tickText));
         int n = Math.max(experts.size(), clusters.size());
         Map<String, Object> layout = map("title", map("text", title), "width", 760, "height", Math.max(360, 160 + 36 * n),
                 "xaxis", map("title", map("text", "test documents of cluster"), "type", "category", "side", "bottom"),

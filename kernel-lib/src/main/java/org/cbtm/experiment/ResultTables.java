@@ -171,6 +171,50 @@ public final class ResultTables {
     }
 
     /**
+     * The spread of repeated grid points (e.g. the same config with several seeds; the runGrid table has no seed
+     * column, so rows that agree on clustering, k, budget and top_k are taken as repeats): one row per group with
+     * runs, mean, min, max and spread = max - min of the perplexity, in order of first appearance.
+     */
+    public static Table spread(Table grid) {
+        Map<String, List<Double>> groups = new LinkedHashMap<>();
+        Map<String, Object[]> keys = new LinkedHashMap<>();
+        for (int i = 0; i < grid.rowCount(); i++) {
+            String c = grid.stringColumn("clustering").get(i);
+            int k = grid.intColumn("k").getInt(i);
+            long b = Math.round(grid.numberColumn("budget").getDouble(i));
+            int top = grid.intColumn("top_k").getInt(i);
+            String key = c + "/" + k + "/" + b + "/" + top;
+            keys.putIfAbsent(key, new Object[] {c, k, b, top});
+            groups.computeIfAbsent(key, x -> new ArrayList<>()).add(grid.numberColumn("perplexity").getDouble(i));
+        }
+        StringColumn clustering = StringColumn.create("clustering");
+        IntColumn k = IntColumn.create("k");
+        LongColumn budget = LongColumn.create("budget");
+        IntColumn topK = IntColumn.create("top_k");
+        IntColumn runs = IntColumn.create("runs");
+        DoubleColumn mean = DoubleColumn.create("mean");
+        DoubleColumn min = DoubleColumn.create("min");
+        DoubleColumn max = DoubleColumn.create("max");
+        DoubleColumn spread = DoubleColumn.create("spread");
+        for (var e : groups.entrySet()) {
+            Object[] key = keys.get(e.getKey());
+            List<Double> v = e.getValue();
+            double lo = v.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+            double hi = v.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+            clustering.append((String) key[0]);
+            k.append((Integer) key[1]);
+            budget.append((Long) key[2]);
+            topK.append((Integer) key[3]);
+            runs.append(v.size());
+            mean.append(v.stream().mapToDouble(Double::doubleValue).average().orElseThrow());
+            min.append(lo);
+            max.append(hi);
+            spread.append(hi - lo);
+        }
+        return Table.create("perplexity over repeats", clustering, k, budget, topK, runs, mean, min, max, spread);
+    }
+
+    /**
      * The best K per budget of a scaling grid (dense and one clustering, paper routing): budget, dense perplexity,
      * best K overall (dense included), the best K > 1 with its perplexity and its change against dense in percent.
      */

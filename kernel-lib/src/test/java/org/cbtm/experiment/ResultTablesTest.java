@@ -112,6 +112,19 @@ class ResultTablesTest {
     }
 
     @Test
+    void spreadGroupsRepeats() {
+        Table repeats = grid(new Object[][] {
+                {"balanced", 4, 500L, 4, 100.0}, {"random", 4, 500L, 4, 120.0},
+                {"balanced", 4, 500L, 4, 104.0}, {"random", 4, 500L, 4, 121.0}, {"balanced", 4, 500L, 4, 99.0}});
+        Table s = ResultTables.spread(repeats);
+        assertEquals(List.of("balanced", "random"), s.stringColumn("clustering").asList());
+        assertEquals(List.of(3, 2), s.intColumn("runs").asList());
+        assertEquals(101.0, s.doubleColumn("mean").get(0), 1e-9);
+        assertEquals(5.0, s.doubleColumn("spread").get(0), 1e-9);
+        assertEquals(120.0, s.doubleColumn("min").get(1), 1e-9);
+    }
+
+    @Test
     void compareBySourceSortsByGain() {
         Map<String, Table> m = new LinkedHashMap<>();
         m.put("dense", Table.create("d", StringColumn.create("source", "a", "b"), IntColumn.create("documents", 3, 4),
