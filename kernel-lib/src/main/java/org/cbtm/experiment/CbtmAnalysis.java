@@ -225,7 +225,10 @@ public final class CbtmAnalysis {
         }
     }
 
-    /** Labels for an oracle row next to grid rows: the per-K results of {@link #oracle} as a small table. */
+    /**
+     * Results of {@link #oracle} as rows that can sit beside grid rows in {@link ResultTables#curves} and
+     * {@link ResultTables#perplexityByK}: clustering ("oracle (balanced)"), k, budget, perplexity.
+     */
     public static Table oracleTable(List<CbtmConfig> configs, List<PerplexityResult> results) {
         if (configs.size() != results.size()) {
             throw new IllegalArgumentException(configs.size() + " configs but " + results.size() + " results");
