@@ -168,7 +168,9 @@ public final class CbtmExperiment implements AutoCloseable {
         return p;
     }
 
-    private record TrainingKey(PartitionKey partition, long totalTokens, long seedTokens, ExpertKind expert) {
+    /** What shapes a set of experts; {@code recipe} changes when the driver trains differently from the same inputs. */
+    private record TrainingKey(PartitionKey partition, long totalTokens, long seedTokens, ExpertKind expert, int recipe) {
+        static final int RECIPE = 2; // 2: n-gram experts sample their cluster in a seeded order within the budget
     }
 
     private record SeedKey(ExpertKind expert, long seedTokens) {
@@ -179,7 +181,7 @@ public final class CbtmExperiment implements AutoCloseable {
         FittedPartition p = partition(c);
         PartitionKey pk = new PartitionKey(c.isDense() ? CbtmConfig.Clustering.RANDOM : c.clustering(), c.k(), c.seed());
         Path expertsDir = store.folder("experts", ArtifactStore.key("experts",
-                new TrainingKey(pk, c.totalTokens(), c.seedTokens(), c.expert()), Map.of("train", trainPrint)));
+                new TrainingKey(pk, c.totalTokens(), c.seedTokens(), c.expert(), TrainingKey.RECIPE), Map.of("train", trainPrint)));
         Path seedDir = store.folder("seed", ArtifactStore.key("seed", new SeedKey(c.expert(), c.seedTokens()),
                 Map.of("train", trainPrint)));
         var shards = ClusterShards.build(p, train, tokenizer);

@@ -135,7 +135,8 @@ public final class CbtmTraining {
                 if (!Files.isRegularFile(model)) {
                     jobs.add(() -> {
                         long start = System.nanoTime();
-                        KneserNeyLM lm = KneserNeyLM.train(TokenShard.load(shard), n.config(), tokens);
+                        KneserNeyLM lm = KneserNeyLM.train(sampleOrder(TokenShard.load(shard), tokens, c), n.config(),
+                                tokens);
                         double seconds = (System.nanoTime() - start) / 1e9;
                         // the timing first: model.kn is the "done" mark, so a crash in between only loses a retry
                         org.cbtm.experiment.AtomicFiles.writeString(dir.resolve("train-seconds.txt"), seconds + "\n");
@@ -157,6 +158,27 @@ public final class CbtmTraining {
                 yield job.finalCheckpoint();
             }
         };
+    }
+
+    /**
+     * The shard in a seeded random document order when it holds more than the budget: an n-gram expert counts its
+     * stream from the start up to its budget, so the budget must cover a random sample of the cluster's documents,
+     * not whatever came first (a corpus listed source by source would lose whole sources). Transformer runs
+     * shuffle their blocks themselves.
+     */
+    static TokenShard sampleOrder(TokenShard shard, long budget, int cluster) {
+        if (shard.numTokens() <= budget) {
+            return shard;
+        }
+        int[] order = java.util.stream.IntStream.range(0, shard.numDocuments()).toArray();
+        java.util.Random r = new java.util.Random(0x5EED_0000L + cluster);
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return shard.select(order);
     }
 
     /** Runs every job (at most {@code parallel} at once); a failed job does not stop the others. */
