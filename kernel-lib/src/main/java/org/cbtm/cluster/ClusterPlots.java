@@ -1,6 +1,7 @@
 package org.cbtm.cluster;
 
-import static org.cbtm.cluster.JsonFigure.map;
+import org.cbtm.notebook.JsonFigure;
+import static org.cbtm.notebook.JsonFigure.map;
 
 import java.util.ArrayList;
 import java.util.Arrays;

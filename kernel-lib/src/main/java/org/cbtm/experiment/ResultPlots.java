@@ -1,6 +1,7 @@
 package org.cbtm.experiment;
 
-import static org.cbtm.experiment.PlotlyJson.map;
+import org.cbtm.notebook.JsonFigure;
+import static org.cbtm.notebook.JsonFigure.map;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -70,7 +71,7 @@ public final class ResultPlots {
                         "line", map("color", colour, "dash", s.startsWith("oracle") ? "dashdot" : s.contains(" top-") ? "dash" : "solid")));
             }
         }
-        return new PlotlyJson(lineLayout(title, "number of clusters K", "test perplexity", new ArrayList<>(ks),
+        return new JsonFigure(lineLayout(title, "number of clusters K", "test perplexity", new ArrayList<>(ks),
                 ks.stream().map(String::valueOf).toList()), traces);
     }
 
@@ -128,7 +129,7 @@ public final class ResultPlots {
         Map<String, Object> layout = lineLayout(title, "expert training tokens (all experts together)",
                 relative ? "perplexity vs dense (%; lower is better)" : "test perplexity", ticks,
                 ticks.stream().map(Tokens::human).toList());
-        return new PlotlyJson(layout, traces);
+        return new JsonFigure(layout, traces);
     }
 
     /**
@@ -190,7 +191,7 @@ public final class ResultPlots {
                 "xaxis", map("title", map("text", "test documents of cluster"), "type", "category", "side", "bottom"),
                 "yaxis", map("title", map("text", "expert"), "type", "category", "autorange", "reversed"),
                 "margin", map("l", 110, "r", 40, "t", 60, "b", 70));
-        return new PlotlyJson(layout, List.of(trace));
+        return new JsonFigure(layout, List.of(trace));
     }
 
     /**
@@ -219,7 +220,7 @@ public final class ResultPlots {
                         "zerolinewidth", 2),
                 "yaxis", map("type", "category", "autorange", "reversed", "automargin", true),
                 "legend", map("orientation", "h", "y", -0.2));
-        return new PlotlyJson(layout, traces);
+        return new JsonFigure(layout, traces);
     }
 
     private static Map<String, Object> lineLayout(String title, String xTitle, String yTitle, List<?> tickValues,

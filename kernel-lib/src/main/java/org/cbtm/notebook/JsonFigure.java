@@ -1,31 +1,31 @@
-package org.cbtm.experiment;
+package org.cbtm.notebook;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import tech.tablesaw.plotly.components.Figure;
 import tech.tablesaw.plotly.components.HoverLabel;
 import tech.tablesaw.plotly.components.Layout;
 import tech.tablesaw.plotly.traces.Trace;
 
 /**
- * A Plotly figure written as plain JSON maps, for what Tablesaw's templates cannot say (line dashes and colours per
- * trace, heatmap cell texts and colour scales, log axes with chosen tick labels). It is a Tablesaw {@link Figure},
- * so the notebook renderer and {@code Figures.save} treat it like any other. (The same idea as the clustering
- * package's figure, which is package-private there.)
+ * A Plotly figure written as plain JSON (layout and traces are maps), for what Tablesaw's templates cannot say:
+ * heatmap colour scales and cell texts, grouped box plots, line dashes, per-trace colours, reversed axes. It is a
+ * Tablesaw {@link Figure}, so the notebook renderer and {@code Figures.save} treat it like any other: only
+ * {@link #asJavascript(String)} is replaced (Tablesaw's heatmap template, for one, names every heatmap
+ * {@code trace0} whatever its position). The cluster, ensemble and experiment plots build on it.
  */
-final class PlotlyJson extends Figure {
+public final class JsonFigure extends Figure {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, Object> layout;
     private final List<Map<String, Object>> traces;
 
-    PlotlyJson(Map<String, Object> layout, List<Map<String, Object>> traces) {
+    public JsonFigure(Map<String, Object> layout, List<Map<String, Object>> traces) {
+        // the Tablesaw layout carries only the title, for the plain-text description of the figure
         super(Layout.builder().title(titleOf(layout)).build(), asTraces(traces));
         this.layout = new LinkedHashMap<>(layout);
         this.traces = List.copyOf(traces);
@@ -67,19 +67,22 @@ final class PlotlyJson extends Figure {
         return out.toArray(new Trace[0]);
     }
 
-    String layoutJson() {
+    /** The layout as JSON (for tests and for inspection). */
+    public String layoutJson() {
         return json(layout);
     }
 
-    String dataJson() {
+    /** The traces as a JSON array. */
+    public String dataJson() {
         return json(traces);
     }
 
     /** The traces (for tests). */
-    List<Map<String, Object>> traceMaps() {
+    public List<Map<String, Object>> traceMaps() {
         return traces;
     }
 
+    /** Same shape as Tablesaw's output: a script that looks the div up and calls {@code Plotly.newPlot}. */
     @Override
     public String asJavascript(String divName) {
         return "<script>\n"
@@ -90,8 +93,11 @@ final class PlotlyJson extends Figure {
                 + "</script>";
     }
 
-    /** JSON safe inside a script element ({@code <} only occurs in strings, where {@code \u003c} means the same). */
-    static String json(Object value) {
+    /**
+     * JSON text safe inside a script element: {@code <} only occurs inside JSON strings, where {@code \u003c}
+     * means the same, so no text (a term, a label) can close the script early.
+     */
+    public static String json(Object value) {
         try {
             return JSON.writeValueAsString(value).replace("<", "\\u003c");
         } catch (JsonProcessingException e) {
@@ -99,8 +105,8 @@ final class PlotlyJson extends Figure {
         }
     }
 
-    /** A mutable ordered map from alternating keys and values. */
-    static Map<String, Object> map(Object... kv) {
+    /** A mutable ordered map from alternating keys and values, for building layouts and traces briefly. */
+    public static Map<String, Object> map(Object... kv) {
         if (kv.length % 2 != 0) {
             throw new IllegalArgumentException("map needs key, value pairs");
         }
