@@ -106,9 +106,11 @@ def main():
     if n > blocks.shape[0]:
         sys.exit("only %d exported steps, %d needed" % (blocks.shape[0], n))
     start = None
+    step_seconds = []
     for step in range(n):
         if step == args.warmup:
             start = time.perf_counter()
+        t0 = time.perf_counter()
         # the Java TrainConfig's schedule: linear warmup, then polynomial (power 1) decay to 0
         if step < warmup_steps:
             lr = cfg["lr"] * (step + 1) / warmup_steps
@@ -125,11 +127,13 @@ def main():
         torch.nn.utils.clip_grad_norm_(model.parameters(), cfg["clip"])
         opt.step()
         losses.append(loss.item())
+        if step >= args.warmup:
+            step_seconds.append(time.perf_counter() - t0)
     seconds = time.perf_counter() - start
     tokens = args.steps * blocks.shape[1] * (blocks.shape[2] - 1)
     print(json.dumps({"impl": "pytorch", "version": torch.__version__, "threads": torch.get_num_threads(),
                       "tokens": tokens, "seconds": seconds, "tokensPerSecond": tokens / seconds,
-                      "losses": losses}))
+                      "stepSeconds": step_seconds, "losses": losses}))
 
 
 if __name__ == "__main__":

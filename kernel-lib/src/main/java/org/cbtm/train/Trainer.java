@@ -16,6 +16,7 @@ import org.cbtm.lm.gpt.Gpt;
 import org.cbtm.lm.gpt.GptConfig;
 import org.cbtm.lm.gpt.GptWeights;
 import org.cbtm.lm.gpt.NoGrad;
+import org.cbtm.lm.gpt.TorchRuntime;
 import org.cbtm.notebook.Progress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,7 +95,7 @@ public final class Trainer implements AutoCloseable {
             model.close();
             throw e;
         }
-        LOG.info("training {} on {}", model, Devices.describe(model.device()));
+        LOG.info("training {} on {}; OpenMP waiting: {}", model, Devices.describe(model.device()), TorchRuntime.ompWaitPolicy());
     }
 
     private static void checkShard(String what, TokenShard shard, GptConfig mc) {
@@ -282,7 +283,7 @@ public final class Trainer implements AutoCloseable {
             data.block(dataPosition + i, inputs, targets, i * len);
         }
         double lr = config.learningRate(step);
-        Engine engine = Engine.getInstance();
+        Engine engine = TorchRuntime.engine();
         if (model.config().dropout() > 0) {
             engine.setRandomSeed(dropoutSeed(step));
         }
