@@ -81,7 +81,7 @@ public final class Trainer implements AutoCloseable {
             this.config = config;
             this.model = model;
             this.data = PackedBlocks.shuffled(train, config.blockLength(), config.seed());
-            this.validBlocks = valid == null || config.evalTokens() == 0 ? null : PackedBlocks.inOrder(valid, config.blockLength());
+            this.validBlocks = valid == null || config.evalTokens() == 0 ? null : heldOutBlocks(valid, config.blockLength());
             this.trainFingerprint = Fingerprint.of(train);
             this.validFingerprint = valid == null ? null : Fingerprint.of(valid);
             this.ancestorTokens = ancestorTokens;
@@ -96,6 +96,15 @@ public final class Trainer implements AutoCloseable {
             throw e;
         }
         LOG.info("training {} on {}; OpenMP waiting: {}", model, Devices.describe(model.device()), TorchRuntime.ompWaitPolicy());
+    }
+
+    private static PackedBlocks heldOutBlocks(TokenShard valid, int length) {
+        try {
+            return PackedBlocks.inOrder(valid, length);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("held-out shard: " + e.getMessage()
+                    + "; pass a larger one or null (no held-out loss)", e);
+        }
     }
 
     private static void checkShard(String what, TokenShard shard, GptConfig mc) {
