@@ -24,6 +24,9 @@ import org.cbtm.lm.gpt.NoGrad;
  *   p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
  * </pre>
  *
+ * (computed as {@code p -= lr sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps sqrt(1 - b2^t))}, the same
+ * value with one pass over the tensors fewer).
+ *
  * Gradients are clipped to a global L2 norm first ({@code torch.nn.utils.clip_grad_norm_}: scale by
  * {@code min(1, max / (norm + 1e-6))}), computed on the device without a host round trip, and zeroed after the
  * update. Call {@link #step} outside the GradientCollector; it runs with autograd off.
@@ -96,6 +99,9 @@ public final class AdamOptimizer implements AutoCloseable {
             double b2 = config.beta2();
             double bc1 = 1 - Math.pow(b1, updates);
             double bc2Sqrt = Math.sqrt(1 - Math.pow(b2, updates));
+            // lr/bc1 * m / (sqrt(v)/bc2Sqrt + eps) == (lr*bc2Sqrt/bc1) * m / (sqrt(v) + eps*bc2Sqrt): one pass fewer
+            double stepSize = lr * bc2Sqrt / bc1;
+            double epsHat = config.eps() * bc2Sqrt;
             double wd = config.weightDecay();
             boolean decoupled = config.optimizer() == TrainConfig.Optimizer.ADAMW;
             for (int i = 0; i < params.size(); i++) {
@@ -108,10 +114,9 @@ public final class AdamOptimizer implements AutoCloseable {
                         g = g.add(p.mul(wd));
                     }
                 }
-                first.get(i).muli(b1).addi(g.mul(1 - b1));
-                second.get(i).muli(b2).addi(g.square().muli(1 - b2));
-                NDArray denom = second.get(i).sqrt().divi(bc2Sqrt).addi(config.eps());
-                p.subi(first.get(i).div(denom).muli(lr / bc1));
+                NDArray m = first.get(i).muli(b1).addi(g.mul(1 - b1));
+                NDArray v = second.get(i).muli(b2).addi(g.square().muli(1 - b2));
+                p.subi(m.div(v.sqrt().addi(epsHat)).muli(stepSize));
                 JniUtils.zeroGrad((PtNDArray) p);
             }
         }
@@ -121,7 +126,7 @@ public final class AdamOptimizer implements AutoCloseable {
     static NDArray clipGlobalNorm(List<NDArray> grads, double maxNorm) {
         NDArray sumSq = null;
         for (NDArray g : grads) {
-            NDArray s = g.square().sum();
+            NDArray s = g.norm().square(); // norm: one pass over the gradient
             sumSq = sumSq == null ? s : sumSq.addi(s);
         }
         NDArray norm = sumSq.sqrt();

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -139,6 +141,29 @@ public record TrainJob(GptConfig model, TrainConfig train, Path trainShard, Path
 
     private static Path resolve(Path base, Path p) {
         return p == null ? null : base.resolve(p);
+    }
+
+    /**
+     * A process that runs the job written at {@code jobFile} in a fresh JVM (this JVM's java and classpath), so
+     * that jobs can run side by side (DJL allows one GradientCollector per JVM) and a failed one can be re-run
+     * alone. OpenMP waits passively in the child unless the caller's environment says otherwise (see
+     * {@link org.cbtm.lm.gpt.TorchRuntime}). Start it with {@code .inheritIO().start()} or redirect its output.
+     */
+    public static ProcessBuilder processBuilder(Path jobFile, String... jvmOptions) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.add("-Djdk.lang.processReaperUseDefaultStackSize=true");
+        cmd.addAll(List.of(jvmOptions));
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(TrainJob.class.getName());
+        cmd.add(jobFile.toAbsolutePath().toString());
+        cmd.add("--quiet");
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+        pb.environment().putIfAbsent("OPT_OUT_TRACKING", "true");
+        return pb;
     }
 
     /** {@code TrainJob job.json [--quiet]}: runs one job; exit status 0 when its final checkpoint exists. */

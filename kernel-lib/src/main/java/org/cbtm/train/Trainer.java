@@ -16,6 +16,7 @@ import org.cbtm.lm.gpt.Gpt;
 import org.cbtm.lm.gpt.GptConfig;
 import org.cbtm.lm.gpt.GptWeights;
 import org.cbtm.lm.gpt.NoGrad;
+import org.cbtm.lm.gpt.TorchRuntime;
 import org.cbtm.notebook.Progress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,7 +81,7 @@ public final class Trainer implements AutoCloseable {
             this.config = config;
             this.model = model;
             this.data = PackedBlocks.shuffled(train, config.blockLength(), config.seed());
-            this.validBlocks = valid == null || config.evalTokens() == 0 ? null : PackedBlocks.inOrder(valid, config.blockLength());
+            this.validBlocks = valid == null || config.evalTokens() == 0 ? null : heldOutBlocks(valid, config.blockLength());
             this.trainFingerprint = Fingerprint.of(train);
             this.validFingerprint = valid == null ? null : Fingerprint.of(valid);
             this.ancestorTokens = ancestorTokens;
@@ -94,7 +95,16 @@ public final class Trainer implements AutoCloseable {
             model.close();
             throw e;
         }
-        LOG.info("training {} on {}", model, Devices.describe(model.device()));
+        LOG.info("training {} on {}; OpenMP waiting: {}", model, Devices.describe(model.device()), TorchRuntime.ompWaitPolicy());
+    }
+
+    private static PackedBlocks heldOutBlocks(TokenShard valid, int length) {
+        try {
+            return PackedBlocks.inOrder(valid, length);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("held-out shard: " + e.getMessage()
+                    + "; pass a larger one or null (no held-out loss)", e);
+        }
     }
 
     private static void checkShard(String what, TokenShard shard, GptConfig mc) {
@@ -260,8 +270,9 @@ public final class Trainer implements AutoCloseable {
                     mark = System.nanoTime();
                 }
                 if (output != null && (last || config.checkpointInterval() > 0 && step % config.checkpointInterval() == 0)) {
+                    long t0 = System.nanoTime();
                     saveCheckpoint(last);
-                    mark = System.nanoTime();
+                    mark += System.nanoTime() - t0; // writing checkpoints is neither training time nor throughput
                 }
             }
         } finally {
@@ -282,7 +293,7 @@ public final class Trainer implements AutoCloseable {
             data.block(dataPosition + i, inputs, targets, i * len);
         }
         double lr = config.learningRate(step);
-        Engine engine = Engine.getInstance();
+        Engine engine = TorchRuntime.engine();
         if (model.config().dropout() > 0) {
             engine.setRandomSeed(dropoutSeed(step));
         }

@@ -1,7 +1,7 @@
 package org.cbtm.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
+import org.cbtm.lm.gpt.TorchRuntime;
 
 /**
  * Tests train tiny models: one PyTorch thread. With two OpenMP threads on a 2-core machine shared with other
@@ -14,7 +14,7 @@ public final class TestThreads {
     }
 
     public static void single() {
-        Engine.getInstance();
+        TorchRuntime.engine();
         JniUtils.setNumThreads(1);
     }
 }

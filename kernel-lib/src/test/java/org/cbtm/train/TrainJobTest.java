@@ -106,6 +106,18 @@ class TrainJobTest {
     }
 
     @Test
+    void runsInItsOwnProcess(@TempDir Path dir) throws Exception {
+        TrainJob job = job(dir, "child", null);
+        Process p = TrainJob.processBuilder(job.write(dir.resolve("child.json")), "-Xmx512m")
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), output);
+        assertTrue(output.contains("STARTED"), output);
+        assertTrue(job.isDone());
+        assertEquals(10, Checkpoint.readInfo(job.finalCheckpoint()).step());
+    }
+
+    @Test
     void refusesToResumeARunWithOtherSettings(@TempDir Path dir) {
         TrainJob job = job(dir, "run", null);
         try (Trainer t = Trainer.start(MODEL, config(), TokenShard.load(job.trainShard()), null, Device.cpu())

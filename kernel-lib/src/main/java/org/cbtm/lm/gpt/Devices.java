@@ -11,7 +11,7 @@ public final class Devices {
 
     /** GPU 0 when the engine reports a GPU, otherwise the CPU. */
     public static Device best() {
-        return Engine.getInstance().getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+        return TorchRuntime.engine().getGpuCount() > 0 ? Device.gpu() : Device.cpu();
     }
 
     /** A line saying which device is used and why, for logs and progress labels. */

@@ -99,6 +99,7 @@ public final class Gpt extends AbstractBlock implements AutoCloseable {
 
     /** A new model with GPT-2 initialisation drawn from {@code seed}, on {@code device}. */
     public static Gpt create(GptConfig config, Device device, long seed) {
+        TorchRuntime.engine();
         Gpt gpt = new Gpt(config);
         int index = 0;
         for (Parameter p : gpt.getDirectParameters().values()) {
@@ -110,6 +111,7 @@ public final class Gpt extends AbstractBlock implements AutoCloseable {
 
     /** A model holding {@code weights} (copied), on {@code device}. */
     public static Gpt create(GptWeights weights, Device device) {
+        TorchRuntime.engine();
         Gpt gpt = new Gpt(weights.config());
         for (Parameter p : gpt.getDirectParameters().values()) {
             float[] values = weights.tensor(p.getName());

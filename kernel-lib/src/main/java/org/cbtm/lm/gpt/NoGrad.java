@@ -1,6 +1,5 @@
 package org.cbtm.lm.gpt;
 
-import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
@@ -13,7 +12,7 @@ public final class NoGrad implements AutoCloseable {
     private final boolean previous;
 
     private NoGrad() {
-        Engine.getInstance(); // loads the native library before the first JNI call
+        TorchRuntime.engine(); // loads the native library before the first JNI call
         previous = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
     }
