@@ -224,25 +224,20 @@ public final class CbtmTraining {
         return shard.save(file);
     }
 
-    /** Runs one {@link TrainJob} as a child JVM with this JVM's classpath and settings. */
+    /** Runs one {@link TrainJob} as a child JVM with this JVM's memory, module and property settings. */
     private static void runProcess(Path jobFile, Path log) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> options = new ArrayList<>();
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             // memory, system properties and module flags carry over; agents and debug ports must not
             if (arg.startsWith("-X") && !arg.startsWith("-Xrunjdwp") || arg.startsWith("-D")
-                    || arg.startsWith("--add-modules") || arg.startsWith("--enable-native-access")) {
-                cmd.add(arg);
+                    || arg.startsWith("--add-modules")) {
+                options.add(arg);
             }
         }
-        cmd.add("-cp");
-        cmd.add(classpath());
-        cmd.add(TrainJob.class.getName());
-        cmd.add(jobFile.toString());
-        cmd.add("--quiet");
         try {
             Files.createDirectories(log.getParent());
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process p = TrainJob.processBuilder(jobFile, options.toArray(String[]::new))
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             int rc = p.waitFor();
             if (rc != 0) {
                 throw new IllegalStateException("expert job " + jobFile + " exited with status " + rc + "; its output is in " + log);
@@ -253,33 +248,5 @@ public final class CbtmTraining {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for " + jobFile, e);
         }
-    }
-
-    /**
-     * The classpath for child JVMs: this JVM's, plus the library's own location and, when it is the built jar or
-     * classes folder of kernel-lib, the dependency folder next to it (a notebook kernel loads the library through
-     * its own class loader, so {@code java.class.path} alone does not name it).
-     */
-    static String classpath() {
-        Set<String> entries = new LinkedHashSet<>();
-        try {
-            Path self = Path.of(CbtmTraining.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            entries.add(self.toString());
-            Path target = self.getParent();
-            Path deps = target == null ? null : target.resolve("kernel-classpath");
-            if (deps != null && Files.isDirectory(deps)) {
-                try (var files = Files.list(deps)) {
-                    files.filter(f -> f.toString().endsWith(".jar")).sorted().forEach(f -> entries.add(f.toString()));
-                }
-            }
-        } catch (Exception e) {
-            // fall back to java.class.path alone
-        }
-        for (String e : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
-            if (!e.isBlank()) {
-                entries.add(e);
-            }
-        }
-        return String.join(File.pathSeparator, entries);
     }
 }

@@ -1,9 +1,12 @@
 package org.cbtm.train;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.LinkedHashSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -156,7 +159,7 @@ public record TrainJob(GptConfig model, TrainConfig train, Path trainShard, Path
         cmd.add("-Djdk.lang.processReaperUseDefaultStackSize=true");
         cmd.addAll(List.of(jvmOptions));
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(childClasspath());
         cmd.add(TrainJob.class.getName());
         cmd.add(jobFile.toAbsolutePath().toString());
         cmd.add("--quiet");
@@ -164,6 +167,34 @@ public record TrainJob(GptConfig model, TrainConfig train, Path trainShard, Path
         pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
         pb.environment().putIfAbsent("OPT_OUT_TRACKING", "true");
         return pb;
+    }
+
+    /**
+     * The classpath for child JVMs: this JVM's, plus the library's own location and, when it is the built jar or
+     * classes folder of kernel-lib, the dependency folder next to it (a notebook kernel loads the library through
+     * its own class loader, so {@code java.class.path} alone does not name it).
+     */
+    static String childClasspath() {
+        Set<String> entries = new LinkedHashSet<>();
+        try {
+            Path self = Path.of(TrainJob.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            entries.add(self.toString());
+            Path target = self.getParent();
+            Path deps = target == null ? null : target.resolve("kernel-classpath");
+            if (deps != null && Files.isDirectory(deps)) {
+                try (var files = Files.list(deps)) {
+                    files.filter(f -> f.toString().endsWith(".jar")).sorted().forEach(f -> entries.add(f.toString()));
+                }
+            }
+        } catch (Exception e) {
+            // fall back to java.class.path alone
+        }
+        for (String e : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
+            if (!e.isBlank()) {
+                entries.add(e);
+            }
+        }
+        return String.join(File.pathSeparator, entries);
     }
 
     /** {@code TrainJob job.json [--quiet]}: runs one job; exit status 0 when its final checkpoint exists. */
