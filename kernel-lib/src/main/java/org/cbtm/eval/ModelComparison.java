@@ -1,0 +1,124 @@
+package org.cbtm.eval;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.cbtm.train.CbtmExperts;
+import org.cbtm.train.Checkpoint;
+import org.cbtm.train.CheckpointInfo;
+import org.cbtm.train.ExpertKind;
+
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * A results table of several models scored on the same test sequences, each with the compute accounting of
+ * methods 6: perplexity, test tokens, the seed's tokens (shared by all models branched from it), training tokens and
+ * FLOPs after the seed, parameters per test token, wall times and devices.
+ *
+ * <pre>{@code
+ * new ModelComparison()
+ *     .add("C-BTM K = 4", ensembleResult, ModelComparison.account(experts), experts.seedTokens())
+ *     .add("dense K = 1", denseResult, ModelComparison.account(dense), dense.seedTokens())
+ *     .table();
+ * }</pre>
+ */
+public final class ModelComparison {
+
+    private record Row(String label, PerplexityResult result, ComputeAccount training, long seedTokens) {
+    }
+
+    private final List<Row> rows = new ArrayList<>();
+
+    /**
+     * Adds a model.
+     *
+     * @param training   what training it took after the seed (see {@link #account(CbtmExperts)})
+     * @param seedTokens tokens of the dense seed it branched from (0 when none)
+     */
+    public ModelComparison add(String label, PerplexityResult result, ComputeAccount training, long seedTokens) {
+        if (!rows.isEmpty() && rows.get(0).result().tokens() != result.tokens()) {
+            throw new IllegalArgumentException(label + " was scored on " + result.tokens() + " test tokens, "
+                    + rows.get(0).label() + " on " + rows.get(0).result().tokens()
+                    + ": a comparison needs the same test sequences");
+        }
+        rows.add(new Row(label, result, training, seedTokens));
+        return this;
+    }
+
+    /**
+     * One row per model: model, perplexity, test_tokens, seed_tokens, training_tokens, training_flops (6 N D,
+     * non-embedding parameters, training after the seed; missing for count models), inference_params (per test
+     * token), train_wall_s, train_device, eval_wall_s, eval_device.
+     */
+    public Table table() {
+        StringColumn model = StringColumn.create("model");
+        DoubleColumn ppl = DoubleColumn.create("perplexity");
+        LongColumn testTokens = LongColumn.create("test_tokens");
+        LongColumn seed = LongColumn.create("seed_tokens");
+        LongColumn tokens = LongColumn.create("training_tokens");
+        DoubleColumn flops = DoubleColumn.create("training_flops");
+        LongColumn params = LongColumn.create("inference_params");
+        DoubleColumn trainS = DoubleColumn.create("train_wall_s");
+        StringColumn trainDevice = StringColumn.create("train_device");
+        DoubleColumn evalS = DoubleColumn.create("eval_wall_s");
+        StringColumn evalDevice = StringColumn.create("eval_device");
+        for (Row r : rows) {
+            model.append(r.label());
+            ppl.append(r.result().perplexity());
+            testTokens.append(r.result().tokens());
+            seed.append(r.seedTokens());
+            if (r.training().knowsTokens()) {
+                tokens.append(r.training().trainingTokens());
+            } else {
+                tokens.appendMissing();
+            }
+            flops.append(r.training().trainingFlops());
+            params.append(r.result().inferenceParameters());
+            trainS.append(r.training().trainingSeconds());
+            trainDevice.append(r.training().device());
+            evalS.append(r.result().wallSeconds());
+            evalDevice.append(r.result().device());
+        }
+        return Table.create("models compared on the same test tokens", model, ppl, testTokens, seed, tokens, flops,
+                params, trainS, trainDevice, evalS, evalDevice);
+    }
+
+    /** The training of all experts of a run together (after the seed): tokens, FLOPs, summed wall time, device. */
+    public static ComputeAccount account(CbtmExperts experts) {
+        List<ComputeAccount> parts = new ArrayList<>();
+        for (int k = 0; k < experts.k(); k++) {
+            parts.add(account(experts, k));
+        }
+        return ComputeAccount.sum(parts);
+    }
+
+    /**
+     * The training of expert {@code k} alone: a transformer's tokens, time and device from its checkpoint (FLOPs by
+     * 6 N D); an n-gram expert's budget and counting time (no FLOPs convention applies).
+     */
+    public static ComputeAccount account(CbtmExperts experts, int k) {
+        Path artifact = experts.experts().get(k);
+        return switch (experts.kind()) {
+            case ExpertKind.Transformer t -> {
+                CheckpointInfo info = Checkpoint.readInfo(artifact);
+                yield ComputeAccount.neural(info.tokensSeen(), t.model().nonEmbeddingParameters(), info.trainSeconds(),
+                        info.device());
+            }
+            case ExpertKind.Ngram n -> ComputeAccount.counting(experts.tokensPerExpert(),
+                    readSeconds(artifact.getParent().resolve("train-seconds.txt")), ComputeAccount.localCpu());
+        };
+    }
+
+    private static double readSeconds(Path file) {
+        try {
+            return Files.isRegularFile(file) ? Double.parseDouble(Files.readString(file).trim()) : Double.NaN;
+        } catch (java.io.IOException | NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+}
