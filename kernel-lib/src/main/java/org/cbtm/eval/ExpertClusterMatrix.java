@@ -337,6 +337,23 @@ public final class ExpertClusterMatrix {
     }
 
     /**
+     * Claim 6 in words, from the diagonal wins: all clusters (a clean diagonal), at least half (partial support), or
+     * fewer (the claim does not reproduce).
+     */
+    public String verdict() {
+        int w = diagonalWins();
+        if (w == k) {
+            return "every expert is best on its own cluster: the matrix has a clean diagonal, as claim 6 says";
+        }
+        if (2 * w >= k) {
+            return String.format(Locale.ROOT, "the own expert is best on %d of %d clusters: a mostly diagonal matrix, "
+                    + "partial support for claim 6", w, k);
+        }
+        return String.format(Locale.ROOT, "the own expert is best on only %d of %d clusters: claim 6 does not "
+                + "reproduce here", w, k);
+    }
+
+    /**
      * A heatmap of the matrix: rows experts, columns clusters, each cell showing the perplexity and coloured by how
      * much worse it is than the best expert of its column (so the columns, whose perplexities differ a lot between
      * clusters, are comparable); diagonal cells are outlined.

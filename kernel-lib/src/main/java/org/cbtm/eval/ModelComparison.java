@@ -88,6 +88,79 @@ public final class ModelComparison {
                 params, trainS, trainDevice, evalS, evalDevice);
     }
 
+    /**
+     * The comparison of a C-BTM run with its dense baseline at the same budget: the ensemble, the dense model (K = 1,
+     * branched from the same seed), and every expert alone, all scored on the same sequences.
+     *
+     * @param ensembleLabel  how the ensemble is described in the table
+     * @param ensemble       the ensemble's result
+     * @param experts        the C-BTM run
+     * @param denseResult    the dense model's result
+     * @param dense          the dense run
+     * @param matrix         the experts' results ({@link ExpertClusterMatrix#result})
+     */
+    public static ModelComparison cbtmVersusDense(String ensembleLabel, PerplexityResult ensemble, CbtmExperts experts,
+                                                  PerplexityResult denseResult, CbtmExperts dense,
+                                                  ExpertClusterMatrix matrix) {
+        if (dense.k() != 1) {
+            throw new IllegalArgumentException("the dense baseline is a K = 1 run, got K = " + dense.k());
+        }
+        if (matrix.k() != experts.k()) {
+            throw new IllegalArgumentException("a matrix of " + matrix.k() + " experts for a run of " + experts.k());
+        }
+        ModelComparison c = new ModelComparison()
+                .add(ensembleLabel, ensemble, account(experts), experts.seedTokens())
+                .add("dense, K = 1 (same budget)", denseResult, account(dense), dense.seedTokens());
+        for (int k = 0; k < experts.k(); k++) {
+            c.add("expert " + k + " alone", matrix.result(k), account(experts, k), experts.seedTokens());
+        }
+        return c;
+    }
+
+    /**
+     * The training runs of a C-BTM run and its dense baseline, one row each: the seed (transformers), every expert
+     * and the dense run, with tokens, wall time, tokens per second (wall time includes the held-out evaluations
+     * during training), the last held-out loss (NaN for n-gram experts) and the device.
+     */
+    public static Table trainingRuns(CbtmExperts experts, CbtmExperts dense) {
+        StringColumn run = StringColumn.create("run");
+        LongColumn tokens = LongColumn.create("tokens");
+        DoubleColumn seconds = DoubleColumn.create("wall_s");
+        DoubleColumn speed = DoubleColumn.create("tokens_per_s");
+        DoubleColumn valid = DoubleColumn.create("last_valid_loss");
+        StringColumn device = StringColumn.create("device");
+        List<String> names = new ArrayList<>();
+        List<Path> checkpoints = new ArrayList<>();
+        List<ComputeAccount> accounts = new ArrayList<>();
+        if (experts.seed() != null) {
+            CheckpointInfo s = Checkpoint.readInfo(experts.seed());
+            names.add("seed");
+            checkpoints.add(experts.seed());
+            accounts.add(new ComputeAccount(s.tokensSeen(), Double.NaN, s.trainSeconds(), s.device(), ""));
+        }
+        for (int k = 0; k < experts.k(); k++) {
+            names.add("expert " + k);
+            checkpoints.add(experts.experts().get(k));
+            accounts.add(account(experts, k));
+        }
+        if (dense != null) {
+            names.add("dense, K = 1");
+            checkpoints.add(dense.experts().get(0));
+            accounts.add(account(dense, 0));
+        }
+        boolean neural = experts.kind() instanceof ExpertKind.Transformer;
+        for (int i = 0; i < names.size(); i++) {
+            ComputeAccount a = accounts.get(i);
+            run.append(names.get(i));
+            tokens.append(a.trainingTokens());
+            seconds.append(a.trainingSeconds());
+            speed.append(a.trainingTokens() / a.trainingSeconds());
+            valid.append(neural ? Checkpoint.readInfo(checkpoints.get(i)).validLoss() : Double.NaN);
+            device.append(a.device());
+        }
+        return Table.create("training runs", run, tokens, seconds, speed, valid, device);
+    }
+
     /** The training of all experts of a run together (after the seed): tokens, FLOPs, summed wall time, device. */
     public static ComputeAccount account(CbtmExperts experts) {
         List<ComputeAccount> parts = new ArrayList<>();

@@ -18,7 +18,7 @@ import org.cbtm.train.TokenShard;
  * or settings gets new folders.
  *
  * <pre>
- *   root/&lt;prefix&gt;-seed/&lt;sha256&gt;/      the seed run: kind, seed tokens, whole mixture, held-out shard
+ *   root/&lt;prefix&gt;-seed/&lt;sha256&gt;/seed/ the seed run: kind, seed tokens, whole mixture, held-out shard
  *   root/&lt;prefix&gt;-experts/&lt;sha256&gt;/   the experts: the above plus the total budget and every cluster shard
  * </pre>
  *
@@ -39,13 +39,16 @@ public record TrainingFolders(ArtifactStore store, String prefix) {
         }
     }
 
-    /** The seed's folder: expert kind and seed tokens, the whole mixture and the held-out shard. */
+    /**
+     * The seed's folder: expert kind and seed tokens, the whole mixture and the held-out shard. (The run folder is
+     * {@code seed} inside the keyed folder, so progress bars read "Training seed".)
+     */
     public Path seed(CbtmTraining.Plan plan, CbtmTraining.Data data) {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("kind", plan.kind());
         config.put("seedTokens", plan.kind().hasSeed() ? plan.seedTokens() : 0L);
         String kind = prefix + "-seed";
-        return store.folder(kind, ArtifactStore.key(kind, config, seedInputs(data)));
+        return store.folder(kind, ArtifactStore.key(kind, config, seedInputs(data))).resolve("seed");
     }
 
     /** The experts' folder: the seed's key plus the total budget and the content of every cluster shard in order. */

@@ -100,6 +100,7 @@ class ExpertClusterMatrixTest {
         assertEquals(diag, m.diagonalMean(), 1e-9);
         assertEquals(off, m.offDiagonalMean(), 1e-9);
         assertTrue(m.summary().contains("**3 of 3**"), m.summary());
+        assertTrue(m.verdict().contains("clean diagonal"), m.verdict());
     }
 
     @Test
@@ -112,6 +113,12 @@ class ExpertClusterMatrixTest {
         assertTrue(m.diagonalRatio() > 1);
         assertEquals(List.of("no", "no", "no"), m.perCluster().stringColumn("own expert wins").asList());
         assertEquals(2, m.bestExpert(0));
+        assertTrue(m.verdict().contains("only 0 of 3") && m.verdict().contains("does not reproduce"), m.verdict());
+        // one expert in place of three: partial
+        ExpertClusterMatrix partial = ExpertClusterMatrix.evaluate(
+                List.of(experts.get(0), experts.get(2), experts.get(1)), test(4), QUIET);
+        assertEquals(1, partial.diagonalWins());
+        assertTrue(partial.verdict().contains("only 1 of 3"), partial.verdict());
     }
 
     @Test

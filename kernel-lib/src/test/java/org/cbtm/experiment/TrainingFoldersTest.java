@@ -61,6 +61,7 @@ class TrainingFoldersTest {
         assertNotEquals(f.seed(plan, data), f.seed(CbtmTraining.Plan.of(GPT, 2048, 2048), data));
         assertNotEquals(f.seed(plan, data), f.seed(plan, data(null)));
         assertTrue(f.seed(plan, data).startsWith(dir.resolve("nb04-seed")));
+        assertEquals("seed", f.seed(plan, data).getFileName().toString());
     }
 
     @Test
