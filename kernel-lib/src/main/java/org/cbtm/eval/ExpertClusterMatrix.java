@@ -13,6 +13,7 @@ import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.numbers.NumberColumnFormatter;
 import tech.tablesaw.plotly.components.Figure;
 
 /**
@@ -267,6 +268,9 @@ public final class ExpertClusterMatrix {
                 t.doubleColumn("cluster " + c).append(perplexity(e, c));
             }
         }
+        for (int c = 0; c < k; c++) {
+            t.doubleColumn("cluster " + c).setPrintFormatter(decimals(1));
+        }
         return t;
     }
 
@@ -304,6 +308,10 @@ public final class ExpertClusterMatrix {
             }
             wins.append(win ? "yes" : "no");
         }
+        for (DoubleColumn d : List.of(own, bestPpl, others)) {
+            d.setPrintFormatter(decimals(1));
+        }
+        ratio.setPrintFormatter(decimals(3));
         return Table.create("expert specialisation by cluster", cluster, docs, toks, own, best, bestPpl, others, ratio,
                 wins);
     }
@@ -326,6 +334,8 @@ public final class ExpertClusterMatrix {
                 rel.append(perplexity(e, c) / perplexity(bestExpert(c), c));
             }
         }
+        ppl.setPrintFormatter(decimals(1));
+        rel.setPrintFormatter(decimals(3));
         return Table.create("perplexity by expert and cluster", expert, cluster, docs, toks, ppl, rel);
     }
 
@@ -368,6 +378,19 @@ public final class ExpertClusterMatrix {
             cols[c] = String.format(Locale.ROOT, "cluster %d (%d docs)", c, documents[c]);
         }
         return ExpertPlots.matrixHeatmap(perplexities(), rows, cols, title);
+    }
+
+    /** A fixed number of decimals, no grouping, for table display (the values themselves are not rounded). */
+    static NumberColumnFormatter decimals(int digits) {
+        java.text.DecimalFormat f = new java.text.DecimalFormat(digits == 0 ? "0" : "0." + "0".repeat(digits),
+                java.text.DecimalFormatSymbols.getInstance(Locale.ROOT));
+        return new NumberColumnFormatter(f);
+    }
+
+    /** Scientific notation with two decimals (FLOPs). */
+    static NumberColumnFormatter scientific() {
+        return new NumberColumnFormatter(new java.text.DecimalFormat("0.00E0",
+                java.text.DecimalFormatSymbols.getInstance(Locale.ROOT)));
     }
 
     private static String expertLabel(int e) {

@@ -84,6 +84,10 @@ public final class ModelComparison {
             evalS.append(r.result().wallSeconds());
             evalDevice.append(r.result().device());
         }
+        ppl.setPrintFormatter(ExpertClusterMatrix.decimals(1));
+        flops.setPrintFormatter(ExpertClusterMatrix.scientific());
+        trainS.setPrintFormatter(ExpertClusterMatrix.decimals(2));
+        evalS.setPrintFormatter(ExpertClusterMatrix.decimals(2));
         return Table.create("models compared on the same test tokens", model, ppl, testTokens, seed, tokens, flops,
                 params, trainS, trainDevice, evalS, evalDevice);
     }
@@ -158,7 +162,81 @@ public final class ModelComparison {
             valid.append(neural ? Checkpoint.readInfo(checkpoints.get(i)).validLoss() : Double.NaN);
             device.append(a.device());
         }
+        seconds.setPrintFormatter(ExpertClusterMatrix.decimals(2));
+        speed.setPrintFormatter(ExpertClusterMatrix.decimals(0));
+        valid.setPrintFormatter(ExpertClusterMatrix.decimals(3));
         return Table.create("training runs", run, tokens, seconds, speed, valid, device);
+    }
+
+    /**
+     * The outcome of one kind of experts: its expert x cluster matrix and the ensemble's and dense model's results on
+     * the same sequences.
+     */
+    public record Outcome(String experts, ExpertClusterMatrix matrix, PerplexityResult ensemble, PerplexityResult dense) {
+        public Outcome {
+            if (matrix.result(0).tokens() != ensemble.tokens() || ensemble.tokens() != dense.tokens()) {
+                throw new IllegalArgumentException(experts + ": the experts, the ensemble and the dense model must be"
+                        + " scored on the same test sequences");
+            }
+        }
+
+        /** The lowest perplexity of a single expert on all the test sequences. */
+        public double bestSingleExpert() {
+            double best = Double.POSITIVE_INFINITY;
+            for (PerplexityResult r : matrix.results()) {
+                best = Math.min(best, r.perplexity());
+            }
+            return best;
+        }
+
+        /** Claim 6 (from the matrix) and claim 1 (ensemble against dense) in one sentence. */
+        public String verdict() {
+            String vsDense = ensemble.perplexity() < dense.perplexity()
+                    ? String.format(java.util.Locale.ROOT, "the K = %d ensemble beats the dense model at the same "
+                    + "budget (%.1f vs %.1f)", matrix.k(), ensemble.perplexity(), dense.perplexity())
+                    : String.format(java.util.Locale.ROOT, "the dense model beats the K = %d ensemble at the same "
+                    + "budget (%.1f vs %.1f)", matrix.k(), dense.perplexity(), ensemble.perplexity());
+            return matrix.verdict() + "; " + vsDense;
+        }
+    }
+
+    /**
+     * One row per kind of experts: diagonal wins, mean perplexity on and off the diagonal and their ratio, and the
+     * perplexities of the ensemble, the dense model and the best single expert.
+     */
+    public static Table summary(List<Outcome> outcomes) {
+        StringColumn experts = StringColumn.create("experts");
+        StringColumn wins = StringColumn.create("diagonal wins");
+        DoubleColumn on = DoubleColumn.create("mean ppl on diagonal");
+        DoubleColumn off = DoubleColumn.create("mean ppl off diagonal");
+        DoubleColumn ratio = DoubleColumn.create("on / off");
+        DoubleColumn ens = DoubleColumn.create("ensemble ppl");
+        DoubleColumn dense = DoubleColumn.create("dense ppl");
+        DoubleColumn single = DoubleColumn.create("best single expert ppl");
+        for (Outcome o : outcomes) {
+            experts.append(o.experts());
+            wins.append(o.matrix().diagonalWins() + " of " + o.matrix().k());
+            on.append(o.matrix().diagonalMean());
+            off.append(o.matrix().offDiagonalMean());
+            ratio.append(o.matrix().diagonalRatio());
+            ens.append(o.ensemble().perplexity());
+            dense.append(o.dense().perplexity());
+            single.append(o.bestSingleExpert());
+        }
+        for (DoubleColumn d : List.of(on, off, ens, dense, single)) {
+            d.setPrintFormatter(ExpertClusterMatrix.decimals(1));
+        }
+        ratio.setPrintFormatter(ExpertClusterMatrix.decimals(3));
+        return Table.create("specialisation and ensemble against dense", experts, wins, on, off, ratio, ens, dense, single);
+    }
+
+    /** A Markdown list: one {@link Outcome#verdict()} per kind, in bold by name. */
+    public static String verdicts(List<Outcome> outcomes) {
+        StringBuilder b = new StringBuilder();
+        for (Outcome o : outcomes) {
+            b.append("- **").append(o.experts()).append("**: ").append(o.verdict()).append(".\n");
+        }
+        return b.toString();
     }
 
     /** The training of all experts of a run together (after the seed): tokens, FLOPs, summed wall time, device. */

@@ -72,7 +72,10 @@ public final class ShardBudgets {
         Table t = Table.create(String.format(Locale.ROOT, "the %d clusters: training shards, test documents and budgets", k),
                 cluster, docs, tokens, tDocs, tTokens);
         for (String name : budgets.keySet()) {
-            t.addColumns(perExpert.get(name), ratio.get(name));
+            DoubleColumn r = ratio.get(name);
+            r.setPrintFormatter(new tech.tablesaw.columns.numbers.NumberColumnFormatter(new java.text.DecimalFormat(
+                    "0.00", java.text.DecimalFormatSymbols.getInstance(Locale.ROOT))));
+            t.addColumns(perExpert.get(name), r);
         }
         return t;
     }
