@@ -79,12 +79,14 @@ public sealed interface ExpertKind {
             }
             long steps = tokens / perStep;
             int every = (int) Math.max(1, steps / 10);
-            return training.withTokenBudget(tokens)
+            // the warmup is capped before the budget changes: every with... validates, and the preset's warmup can
+            // be longer than a short run (e.g. 10 warmup steps against an 8-step expert)
+            return training.withSchedule(training.schedule(), (int) Math.min(training.warmupSteps(), steps / 10),
+                            training.finalLrRatio())
+                    .withTokenBudget(tokens)
                     .withEval(every, training.evalTokens())
                     .withCheckpointInterval((int) Math.max(1, steps / 4))
-                    .withLogInterval((int) Math.max(1, Math.min(training.logInterval(), every)))
-                    .withSchedule(training.schedule(), (int) Math.min(training.warmupSteps(), steps / 10),
-                            training.finalLrRatio());
+                    .withLogInterval((int) Math.max(1, Math.min(training.logInterval(), every)));
         }
     }
 }

@@ -1,0 +1,110 @@
+package org.cbtm.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.cbtm.notebook.FigureRenderer;
+import org.junit.jupiter.api.Test;
+
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.plotly.components.Figure;
+
+class ExpertPlotsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A loss-curve table shaped like CbtmExperts.lossCurves(). */
+    private static Table curves(Object[][] rows) {
+        Table t = Table.create("loss curves", StringColumn.create("run"), LongColumn.create("step"),
+                LongColumn.create("tokens"), LongColumn.create("tokens_incl_seed"), DoubleColumn.create("train_loss"),
+                DoubleColumn.create("valid_loss"), DoubleColumn.create("lr"), DoubleColumn.create("tokens_per_s"));
+        for (Object[] r : rows) {
+            t.stringColumn(0).append((String) r[0]);
+            t.longColumn(1).append((Long) r[1]);
+            t.longColumn(2).append((Long) r[2]);
+            t.longColumn(3).append((Long) r[3]);
+            t.doubleColumn(4).append((Double) r[4]);
+            t.doubleColumn(5).append((Double) r[5]);
+            t.doubleColumn(6).append(1e-3);
+            t.doubleColumn(7).append(1000.0);
+        }
+        return t;
+    }
+
+    private static List<Double> numbers(JsonNode array) {
+        List<Double> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asDouble()));
+        return out;
+    }
+
+    @Test
+    void expertAndDenseCurvesContinueTheSeed() throws Exception {
+        Table experts = curves(new Object[][] {
+                {"seed", 1L, 100L, 100L, 9.0, 8.0},
+                {"seed", 2L, 200L, 200L, 7.0, 6.0},
+                {"expert 0", 1L, 50L, 250L, 5.5, Double.NaN}, // no held-out loss at this row: skipped
+                {"expert 0", 2L, 100L, 300L, 5.0, 5.8},
+                {"expert 1", 1L, 100L, 300L, 5.2, 6.1}});
+        Table dense = curves(new Object[][] {
+                {"seed", 1L, 100L, 100L, 9.0, 8.0},
+                {"seed", 2L, 200L, 200L, 7.0, 6.0},
+                {"expert 0", 1L, 200L, 400L, 4.0, 5.5}});
+        Table all = ExpertPlots.withDense(experts, dense);
+        assertEquals(6, all.rowCount(), "the dense run's seed rows are not repeated");
+        assertEquals(ExpertPlots.DENSE, all.stringColumn("run").get(5));
+        assertEquals(400L, all.longColumn("tokens_incl_seed").get(5));
+
+        Figure f = ExpertPlots.lossCurves(all, "valid_loss", "held-out loss", "nats per token");
+        JsonNode data = JSON.readTree(((PlotlyJsonFigure) f).dataJson());
+        JsonNode layout = JSON.readTree(((PlotlyJsonFigure) f).layoutJson());
+        assertEquals(4, data.size());
+        assertEquals("seed", data.get(0).get("name").asText());
+        assertEquals(List.of(100.0, 200.0), numbers(data.get(0).get("x")));
+        // every branched run starts at the seed's last point
+        assertEquals(List.of(200.0, 300.0), numbers(data.get(1).get("x")));
+        assertEquals(List.of(6.0, 5.8), numbers(data.get(1).get("y")));
+        assertEquals(List.of(6.0, 6.1), numbers(data.get(2).get("y")));
+        assertEquals(ExpertPlots.DENSE, data.get(3).get("name").asText());
+        assertEquals("dash", data.get(3).get("line").get("dash").asText());
+        assertEquals(200.0, layout.get("shapes").get(0).get("x0").asDouble(), "the seed's end is marked");
+        assertTrue(FigureRenderer.describe(f).contains("held-out loss"));
+
+        Figure train = ExpertPlots.lossCurves(experts, "train_loss", "training loss", "nats");
+        JsonNode tdata = JSON.readTree(((PlotlyJsonFigure) train).dataJson());
+        assertEquals(List.of(7.0, 5.5, 5.0), numbers(tdata.get(1).get("y")));
+    }
+
+    @Test
+    void refusesATableWithoutLosses() {
+        Table empty = curves(new Object[][] {{"seed", 1L, 100L, 100L, 9.0, Double.NaN}});
+        assertThrows(IllegalArgumentException.class, () -> ExpertPlots.lossCurves(empty, "valid_loss", "t", "y"));
+    }
+
+    @Test
+    void heatmapColoursEachColumnRelativeToItsBest() throws Exception {
+        double[][] ppl = {{10, 400}, {20, 200}};
+        Figure f = ExpertPlots.matrixHeatmap(ppl, new String[] {"a", "b"}, new String[] {"x", "y"}, "t");
+        JsonNode trace = JSON.readTree(((PlotlyJsonFigure) f).dataJson()).get(0);
+        assertEquals(0.0, trace.get("z").get(0).get(0).asDouble(), 1e-12);
+        assertEquals(1.0, trace.get("z").get(1).get(0).asDouble(), 1e-12);
+        assertEquals(1.0, trace.get("z").get(0).get(1).asDouble(), 1e-12);
+        assertEquals(0.0, trace.get("z").get(1).get(1).asDouble(), 1e-12);
+        assertEquals("400.0", trace.get("text").get(0).get(1).asText());
+        assertEquals("1,234", JSON.readTree(((PlotlyJsonFigure) ExpertPlots.matrixHeatmap(new double[][] {{1234}},
+                new String[] {"a"}, new String[] {"x"}, "t")).dataJson()).get(0).get("text").get(0).get(0).asText());
+        assertThrows(IllegalArgumentException.class,
+                () -> ExpertPlots.matrixHeatmap(ppl, new String[] {"a"}, new String[] {"x", "y"}, "t"));
+        // a script-closing label cannot end the figure's script early
+        Figure evil = ExpertPlots.matrixHeatmap(ppl, new String[] {"</script>", "b"}, new String[] {"x", "y"}, "t");
+        assertTrue(!evil.asJavascript("d").contains("</script>\"") && evil.asJavascript("d").endsWith("</script>"));
+    }
+}
