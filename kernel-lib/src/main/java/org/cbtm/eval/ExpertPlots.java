@@ -1,6 +1,7 @@
 package org.cbtm.eval;
 
-import static org.cbtm.eval.PlotlyJsonFigure.map;
+import org.cbtm.notebook.JsonFigure;
+import static org.cbtm.notebook.JsonFigure.map;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -84,7 +85,7 @@ public final class ExpertPlots {
                 "xaxis", map("type", "category", "title", map("text", "test documents of cluster"), "side", "bottom"),
                 "yaxis", map("type", "category", "autorange", "reversed", "title", map("text", "trained on")),
                 "shapes", shapes);
-        return new PlotlyJsonFigure(layout, List.of(trace));
+        return new JsonFigure(layout, List.of(trace));
     }
 
     private static String formatPerplexity(double p) {
@@ -168,6 +169,6 @@ public final class ExpertPlots {
         Map<String, Object> layout = map("title", map("text", title), "width", 900, "height", 480,
                 "xaxis", map("title", map("text", "training tokens, counted from the start of the seed")),
                 "yaxis", map("title", map("text", yTitle)), "shapes", shapes);
-        return new PlotlyJsonFigure(layout, traces);
+        return new JsonFigure(layout, traces);
     }
 }

@@ -102,6 +102,9 @@ public record KernelSpec(Path javaBin, Path kernelJar, String classpath, Path pr
         env.put("DJL_CACHE_DIR", djlCache.toString());
         env.put("ENGINE_CACHE_DIR", djlCache.toString());
         env.put("OPT_OUT_TRACKING", "true");
+        // libtorch's OpenMP threads spin while idle by default, which on a shared 2-core machine slowed training
+        // steps 2-3x (environment/bench/training); waiting passively costs nothing measurable when idle
+        env.put("OMP_WAIT_POLICY", "PASSIVE");
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("argv", argv);
         spec.put("display_name", DISPLAY_NAME);

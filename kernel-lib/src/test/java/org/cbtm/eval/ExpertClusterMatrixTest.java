@@ -1,5 +1,6 @@
 package org.cbtm.eval;
 
+import org.cbtm.notebook.JsonFigure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -136,8 +137,8 @@ class ExpertClusterMatrixTest {
         assertEquals(List.of("yes", "yes", "yes"), m.perCluster().stringColumn("own expert wins").asList());
 
         Figure f = m.heatmap("KN-2 experts");
-        JsonNode trace = JSON.readTree(((PlotlyJsonFigure) f).dataJson()).get(0);
-        JsonNode layout = JSON.readTree(((PlotlyJsonFigure) f).layoutJson());
+        JsonNode trace = JSON.readTree(((JsonFigure) f).dataJson()).get(0);
+        JsonNode layout = JSON.readTree(((JsonFigure) f).layoutJson());
         assertEquals("heatmap", trace.get("type").asText());
         assertEquals("expert 0", trace.get("y").get(0).asText());
         assertEquals("cluster 2 (3 docs)", trace.get("x").get(2).asText());

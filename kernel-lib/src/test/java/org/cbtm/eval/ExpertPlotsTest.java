@@ -1,5 +1,6 @@
 package org.cbtm.eval;
 
+import org.cbtm.notebook.JsonFigure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,8 +65,8 @@ class ExpertPlotsTest {
         assertEquals(400L, all.longColumn("tokens_incl_seed").get(5));
 
         Figure f = ExpertPlots.lossCurves(all, "valid_loss", "held-out loss", "nats per token");
-        JsonNode data = JSON.readTree(((PlotlyJsonFigure) f).dataJson());
-        JsonNode layout = JSON.readTree(((PlotlyJsonFigure) f).layoutJson());
+        JsonNode data = JSON.readTree(((JsonFigure) f).dataJson());
+        JsonNode layout = JSON.readTree(((JsonFigure) f).layoutJson());
         assertEquals(4, data.size());
         assertEquals("seed", data.get(0).get("name").asText());
         assertEquals(List.of(100.0, 200.0), numbers(data.get(0).get("x")));
@@ -79,7 +80,7 @@ class ExpertPlotsTest {
         assertTrue(FigureRenderer.describe(f).contains("held-out loss"));
 
         Figure train = ExpertPlots.lossCurves(experts, "train_loss", "training loss", "nats");
-        JsonNode tdata = JSON.readTree(((PlotlyJsonFigure) train).dataJson());
+        JsonNode tdata = JSON.readTree(((JsonFigure) train).dataJson());
         assertEquals(List.of(7.0, 5.5, 5.0), numbers(tdata.get(1).get("y")));
     }
 
@@ -93,13 +94,13 @@ class ExpertPlotsTest {
     void heatmapColoursEachColumnRelativeToItsBest() throws Exception {
         double[][] ppl = {{10, 400}, {20, 200}};
         Figure f = ExpertPlots.matrixHeatmap(ppl, new String[] {"a", "b"}, new String[] {"x", "y"}, "t");
-        JsonNode trace = JSON.readTree(((PlotlyJsonFigure) f).dataJson()).get(0);
+        JsonNode trace = JSON.readTree(((JsonFigure) f).dataJson()).get(0);
         assertEquals(0.0, trace.get("z").get(0).get(0).asDouble(), 1e-12);
         assertEquals(1.0, trace.get("z").get(1).get(0).asDouble(), 1e-12);
         assertEquals(1.0, trace.get("z").get(0).get(1).asDouble(), 1e-12);
         assertEquals(0.0, trace.get("z").get(1).get(1).asDouble(), 1e-12);
         assertEquals("400.0", trace.get("text").get(0).get(1).asText());
-        assertEquals("1,234", JSON.readTree(((PlotlyJsonFigure) ExpertPlots.matrixHeatmap(new double[][] {{1234}},
+        assertEquals("1,234", JSON.readTree(((JsonFigure) ExpertPlots.matrixHeatmap(new double[][] {{1234}},
                 new String[] {"a"}, new String[] {"x"}, "t")).dataJson()).get(0).get("text").get(0).get(0).asText());
         assertThrows(IllegalArgumentException.class,
                 () -> ExpertPlots.matrixHeatmap(ppl, new String[] {"a"}, new String[] {"x", "y"}, "t"));
