@@ -1,15 +1,20 @@
 package org.cbtm.cluster;
 
-import org.cbtm.math.BlockOps;
+import org.cbtm.math.DenseKernels;
 import org.cbtm.math.DenseMatrix;
 import org.cbtm.math.Parallel;
+import org.cbtm.math.Vectors;
 
 /**
  * Squared Euclidean distances between rows and centres as {@code ||x||^2 - 2 x.c + ||c||^2} over dense
- * row-major arrays, multithreaded over row blocks. The centres are laid out transposed ({@code dims x K}) so the
- * inner loop adds {@code x_d} times a contiguous row of K centre values (a vectorisable axpy).
+ * row-major arrays, multithreaded over row blocks. The dot products are one matrix product with the centres
+ * transposed ({@code dims x K}) by {@link DenseKernels#multiply} (register-tiled, SIMD when available), a block of
+ * rows at a time; the nearest centre is taken from each block while it is still in cache.
  */
 public final class Distances {
+    /** Rows per product in {@link #nearest}: their dot products ({@code SUB x K}) stay in L1/L2. */
+    private static final int SUB = 64;
+
     private Distances() {
     }
 
@@ -26,17 +31,6 @@ public final class Distances {
         }
     }
 
-    /** {@code acc[j] += x . c_j} for the row at {@code xd[xo..]} ({@code ct} is the centres transposed); returns {@code ||x||^2}. */
-    static double accumulate(double[] xd, int xo, int dims, double[] ct, int k, double[] acc) {
-        BlockOps.addRowTimes(xd, xo, dims, ct, k, acc, 0, false);
-        double xx = 0;
-        for (int d = 0; d < dims; d++) {
-            double v = xd[xo + d];
-            xx += v * v;
-        }
-        return xx;
-    }
-
     /**
      * Nearest centre of every row (ties: the lower index). When {@code minDistance} is not null it receives each
      * row's squared distance to that centre.
@@ -51,23 +45,26 @@ public final class Distances {
         double[] xd = x.data();
         int[] out = new int[n];
         Parallel.forRows(n, 512, (b, from, to) -> {
-            double[] acc = new double[k];
-            for (int i = from; i < to; i++) {
-                java.util.Arrays.fill(acc, 0);
-                int xo = i * dims;
-                double xx = accumulate(xd, xo, dims, ct, k, acc);
-                int best = 0;
-                double bestD = Double.POSITIVE_INFINITY;
-                for (int j = 0; j < k; j++) {
-                    double dist = cc[j] - 2 * acc[j];
-                    if (dist < bestD) {
-                        bestD = dist;
-                        best = j;
+            double[] dot = new double[SUB * k];
+            for (int i0 = from; i0 < to; i0 += SUB) {
+                int rows = Math.min(SUB, to - i0);
+                DenseKernels.multiply(xd, i0 * dims, dims, rows, dims, ct, k, false, dot, 0, k);
+                for (int r = 0; r < rows; r++) {
+                    int o = r * k;
+                    int best = 0;
+                    double bestD = Double.POSITIVE_INFINITY;
+                    for (int j = 0; j < k; j++) {
+                        double dist = cc[j] - 2 * dot[o + j];
+                        if (dist < bestD) {
+                            bestD = dist;
+                            best = j;
+                        }
                     }
-                }
-                out[i] = best;
-                if (minDistance != null) {
-                    minDistance[i] = Math.max(0, xx + bestD);
+                    int i = i0 + r;
+                    out[i] = best;
+                    if (minDistance != null) {
+                        minDistance[i] = Math.max(0, Vectors.dot(xd, i * dims, xd, i * dims, dims) + bestD);
+                    }
                 }
             }
         });
@@ -88,13 +85,15 @@ public final class Distances {
         double[] xd = x.data();
         double[] out = new double[Math.multiplyExact(n, k)];
         Parallel.forRows(n, 512, (b, from, to) -> {
-            double[] acc = new double[k];
-            for (int i = from; i < to; i++) {
-                java.util.Arrays.fill(acc, 0);
-                int xo = i * dims;
-                double xx = accumulate(xd, xo, dims, ct, k, acc);
-                for (int j = 0; j < k; j++) {
-                    out[i * k + j] = Math.max(0, xx - 2 * acc[j] + cc[j]);
+            for (int i0 = from; i0 < to; i0 += SUB) {
+                int rows = Math.min(SUB, to - i0);
+                DenseKernels.multiply(xd, i0 * dims, dims, rows, dims, ct, k, false, out, i0 * k, k);
+                for (int i = i0; i < i0 + rows; i++) {
+                    double xx = Vectors.dot(xd, i * dims, xd, i * dims, dims);
+                    int o = i * k;
+                    for (int j = 0; j < k; j++) {
+                        out[o + j] = Math.max(0, xx - 2 * out[o + j] + cc[j]);
+                    }
                 }
             }
         });

@@ -1,0 +1,59 @@
+package org.cbtm.math;
+
+import java.util.Arrays;
+
+/**
+ * The scalar {@link DenseKernels}: the same fma chains in the same order as {@link VectorKernels}, written as
+ * axpy loops over contiguous output rows (which C2 auto-vectorises) so that they stay reasonably fast.
+ */
+final class ScalarKernels implements DenseKernels.Impl {
+
+    @Override
+    public int lanes() {
+        return 1;
+    }
+
+    @Override
+    public void multiply(double[] a, int ao, int lda, int rows, int c, double[] m, int mc, boolean upper,
+                         double[] out, int oo, int ldo) {
+        for (int r = 0; r < rows; r++) {
+            int xo = ao + r * lda;
+            int o = oo + r * ldo;
+            Arrays.fill(out, o, o + mc, 0);
+            for (int p = 0; p < c; p++) {
+                double x = a[xo + p];
+                int mo = p * mc;
+                // with upper, m[p][q] = 0 for q < p: fma(x, 0, acc) = acc, so skipping those terms changes nothing
+                for (int q = upper ? p : 0; q < mc; q++) {
+                    out[o + q] = Math.fma(x, m[mo + q], out[o + q]);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void gramUpper(double[] a, int from, int to, int c, double[] g) {
+        for (int i = from; i < to; i++) {
+            int o = i * c;
+            for (int p = 0; p < c; p++) {
+                double x = a[o + p];
+                int go = p * c;
+                for (int q = p; q < c; q++) {
+                    g[go + q] = Math.fma(x, a[o + q], g[go + q]);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void sparseRow(double[] w, int[] idx, int from, int to, double[] b, int m, double[] out, int oo) {
+        Arrays.fill(out, oo, oo + m, 0);
+        for (int t = from; t < to; t++) {
+            double x = w[t];
+            int bo = idx[t] * m;
+            for (int q = 0; q < m; q++) {
+                out[oo + q] = Math.fma(x, b[bo + q], out[oo + q]);
+            }
+        }
+    }
+}

@@ -1,0 +1,336 @@
+package org.cbtm.math;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The SIMD {@link DenseKernels} with the incubating Vector API (loaded only when the JVM has the module). Products
+ * are computed in register tiles of 4 output rows x 4 vectors of columns (16 accumulators), so each step over the
+ * summation index loads 4 vectors and 4 scalars for 16 fused multiply-adds; a scalar loop reloads and stores its
+ * accumulators every step instead. Columns that do not fill a 4-vector panel are done one (masked) vector at a time.
+ * Each accumulator lane is the same fma chain, in the same order, as {@link ScalarKernels} computes.
+ */
+final class VectorKernels implements DenseKernels.Impl {
+    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final int W = 4 * L;
+    /** Rows per cache block of {@link #multiply}: their slice of {@code a} stays in L1 across column panels. */
+    private static final int ROW_BLOCK = 32;
+    /** Rows per cache block of {@link #gramUpper}: re-read once per 4 x 4-vector tile, so kept in L2. */
+    private static final int GRAM_BLOCK = 256;
+
+    @Override
+    public int lanes() {
+        return L;
+    }
+
+    // ------------------------------------------------------------------ multiply
+
+    @Override
+    public void multiply(double[] a, int ao, int lda, int rows, int c, double[] m, int mc, boolean upper,
+                         double[] out, int oo, int ldo) {
+        for (int r0 = 0; r0 < rows; r0 += ROW_BLOCK) {
+            int r1 = Math.min(rows, r0 + ROW_BLOCK);
+            int q0 = 0;
+            for (; q0 + W <= mc; q0 += W) {
+                int pEnd = upper ? Math.min(c, q0 + W) : c;
+                int r = r0;
+                for (; r + 3 < r1; r += 4) {
+                    tile4x4(a, ao + r * lda, lda, pEnd, m, mc, q0, out, oo + r * ldo + q0, ldo);
+                }
+                for (; r < r1; r++) {
+                    tile1x4(a, ao + r * lda, pEnd, m, mc, q0, out, oo + r * ldo + q0);
+                }
+            }
+            for (int q = q0; q < mc; q += L) {
+                VectorMask<Double> mask = S.indexInRange(q, mc);
+                int pEnd = upper ? Math.min(c, q + L) : c;
+                int r = r0;
+                for (; r + 3 < r1; r += 4) {
+                    tile4x1(a, ao + r * lda, lda, pEnd, m, mc, q, mask, out, oo + r * ldo, ldo);
+                }
+                for (; r < r1; r++) {
+                    tile4x1Row(a, ao + r * lda, pEnd, m, mc, q, mask, out, oo + r * ldo);
+                }
+            }
+        }
+    }
+
+    private static void tile4x4(double[] a, int x0, int lda, int pEnd, double[] m, int mc, int q0,
+                                double[] out, int o, int ldo) {
+        int x1 = x0 + lda;
+        int x2 = x1 + lda;
+        int x3 = x2 + lda;
+        DoubleVector c00 = DoubleVector.zero(S);
+        DoubleVector c01 = c00;
+        DoubleVector c02 = c00;
+        DoubleVector c03 = c00;
+        DoubleVector c10 = c00;
+        DoubleVector c11 = c00;
+        DoubleVector c12 = c00;
+        DoubleVector c13 = c00;
+        DoubleVector c20 = c00;
+        DoubleVector c21 = c00;
+        DoubleVector c22 = c00;
+        DoubleVector c23 = c00;
+        DoubleVector c30 = c00;
+        DoubleVector c31 = c00;
+        DoubleVector c32 = c00;
+        DoubleVector c33 = c00;
+        for (int p = 0; p < pEnd; p++) {
+            int mo = p * mc + q0;
+            DoubleVector b0 = DoubleVector.fromArray(S, m, mo);
+            DoubleVector b1 = DoubleVector.fromArray(S, m, mo + L);
+            DoubleVector b2 = DoubleVector.fromArray(S, m, mo + 2 * L);
+            DoubleVector b3 = DoubleVector.fromArray(S, m, mo + 3 * L);
+            DoubleVector x = DoubleVector.broadcast(S, a[x0 + p]);
+            c00 = b0.fma(x, c00);
+            c01 = b1.fma(x, c01);
+            c02 = b2.fma(x, c02);
+            c03 = b3.fma(x, c03);
+            x = DoubleVector.broadcast(S, a[x1 + p]);
+            c10 = b0.fma(x, c10);
+            c11 = b1.fma(x, c11);
+            c12 = b2.fma(x, c12);
+            c13 = b3.fma(x, c13);
+            x = DoubleVector.broadcast(S, a[x2 + p]);
+            c20 = b0.fma(x, c20);
+            c21 = b1.fma(x, c21);
+            c22 = b2.fma(x, c22);
+            c23 = b3.fma(x, c23);
+            x = DoubleVector.broadcast(S, a[x3 + p]);
+            c30 = b0.fma(x, c30);
+            c31 = b1.fma(x, c31);
+            c32 = b2.fma(x, c32);
+            c33 = b3.fma(x, c33);
+        }
+        c00.intoArray(out, o);
+        c01.intoArray(out, o + L);
+        c02.intoArray(out, o + 2 * L);
+        c03.intoArray(out, o + 3 * L);
+        o += ldo;
+        c10.intoArray(out, o);
+        c11.intoArray(out, o + L);
+        c12.intoArray(out, o + 2 * L);
+        c13.intoArray(out, o + 3 * L);
+        o += ldo;
+        c20.intoArray(out, o);
+        c21.intoArray(out, o + L);
+        c22.intoArray(out, o + 2 * L);
+        c23.intoArray(out, o + 3 * L);
+        o += ldo;
+        c30.intoArray(out, o);
+        c31.intoArray(out, o + L);
+        c32.intoArray(out, o + 2 * L);
+        c33.intoArray(out, o + 3 * L);
+    }
+
+    private static void tile1x4(double[] a, int x0, int pEnd, double[] m, int mc, int q0, double[] out, int o) {
+        DoubleVector c0 = DoubleVector.zero(S);
+        DoubleVector c1 = c0;
+        DoubleVector c2 = c0;
+        DoubleVector c3 = c0;
+        for (int p = 0; p < pEnd; p++) {
+            int mo = p * mc + q0;
+            DoubleVector x = DoubleVector.broadcast(S, a[x0 + p]);
+            c0 = DoubleVector.fromArray(S, m, mo).fma(x, c0);
+            c1 = DoubleVector.fromArray(S, m, mo + L).fma(x, c1);
+            c2 = DoubleVector.fromArray(S, m, mo + 2 * L).fma(x, c2);
+            c3 = DoubleVector.fromArray(S, m, mo + 3 * L).fma(x, c3);
+        }
+        c0.intoArray(out, o);
+        c1.intoArray(out, o + L);
+        c2.intoArray(out, o + 2 * L);
+        c3.intoArray(out, o + 3 * L);
+    }
+
+    private static void tile4x1(double[] a, int x0, int lda, int pEnd, double[] m, int mc, int q,
+                                VectorMask<Double> mask, double[] out, int o, int ldo) {
+        int x1 = x0 + lda;
+        int x2 = x1 + lda;
+        int x3 = x2 + lda;
+        DoubleVector c0 = DoubleVector.zero(S);
+        DoubleVector c1 = c0;
+        DoubleVector c2 = c0;
+        DoubleVector c3 = c0;
+        for (int p = 0; p < pEnd; p++) {
+            DoubleVector b = DoubleVector.fromArray(S, m, p * mc + q, mask);
+            c0 = b.fma(DoubleVector.broadcast(S, a[x0 + p]), c0);
+            c1 = b.fma(DoubleVector.broadcast(S, a[x1 + p]), c1);
+            c2 = b.fma(DoubleVector.broadcast(S, a[x2 + p]), c2);
+            c3 = b.fma(DoubleVector.broadcast(S, a[x3 + p]), c3);
+        }
+        c0.intoArray(out, o + q, mask);
+        c1.intoArray(out, o + ldo + q, mask);
+        c2.intoArray(out, o + 2 * ldo + q, mask);
+        c3.intoArray(out, o + 3 * ldo + q, mask);
+    }
+
+    private static void tile4x1Row(double[] a, int x0, int pEnd, double[] m, int mc, int q, VectorMask<Double> mask,
+                                   double[] out, int o) {
+        DoubleVector c0 = DoubleVector.zero(S);
+        for (int p = 0; p < pEnd; p++) {
+            c0 = DoubleVector.fromArray(S, m, p * mc + q, mask).fma(DoubleVector.broadcast(S, a[x0 + p]), c0);
+        }
+        c0.intoArray(out, o + q, mask);
+    }
+
+    // ------------------------------------------------------------------ Gram
+
+    @Override
+    public void gramUpper(double[] a, int from, int to, int c, double[] g) {
+        for (int i0 = from; i0 < to; i0 += GRAM_BLOCK) {
+            int i1 = Math.min(to, i0 + GRAM_BLOCK);
+            for (int p0 = 0; p0 < c; p0 += 4) {
+                int np = Math.min(4, c - p0);
+                int q0 = (p0 / L) * L; // vectors aligned to L that cover every q >= p0
+                for (; np == 4 && q0 + W <= c; q0 += W) {
+                    gtile4x4(a, i0, i1, c, p0, q0, g);
+                }
+                for (int q = q0; q < c; q += L) {
+                    VectorMask<Double> mask = S.indexInRange(q, c);
+                    if (np == 4) {
+                        gtile4x1(a, i0, i1, c, p0, q, mask, g);
+                    } else {
+                        for (int p = p0; p < p0 + np; p++) {
+                            gtile1x1(a, i0, i1, c, p, q, mask, g);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void gtile4x4(double[] a, int i0, int i1, int c, int p0, int q0, double[] g) {
+        int g0 = p0 * c + q0;
+        int g1 = g0 + c;
+        int g2 = g1 + c;
+        int g3 = g2 + c;
+        DoubleVector c00 = DoubleVector.fromArray(S, g, g0);
+        DoubleVector c01 = DoubleVector.fromArray(S, g, g0 + L);
+        DoubleVector c02 = DoubleVector.fromArray(S, g, g0 + 2 * L);
+        DoubleVector c03 = DoubleVector.fromArray(S, g, g0 + 3 * L);
+        DoubleVector c10 = DoubleVector.fromArray(S, g, g1);
+        DoubleVector c11 = DoubleVector.fromArray(S, g, g1 + L);
+        DoubleVector c12 = DoubleVector.fromArray(S, g, g1 + 2 * L);
+        DoubleVector c13 = DoubleVector.fromArray(S, g, g1 + 3 * L);
+        DoubleVector c20 = DoubleVector.fromArray(S, g, g2);
+        DoubleVector c21 = DoubleVector.fromArray(S, g, g2 + L);
+        DoubleVector c22 = DoubleVector.fromArray(S, g, g2 + 2 * L);
+        DoubleVector c23 = DoubleVector.fromArray(S, g, g2 + 3 * L);
+        DoubleVector c30 = DoubleVector.fromArray(S, g, g3);
+        DoubleVector c31 = DoubleVector.fromArray(S, g, g3 + L);
+        DoubleVector c32 = DoubleVector.fromArray(S, g, g3 + 2 * L);
+        DoubleVector c33 = DoubleVector.fromArray(S, g, g3 + 3 * L);
+        for (int i = i0; i < i1; i++) {
+            int ro = i * c;
+            int bo = ro + q0;
+            DoubleVector b0 = DoubleVector.fromArray(S, a, bo);
+            DoubleVector b1 = DoubleVector.fromArray(S, a, bo + L);
+            DoubleVector b2 = DoubleVector.fromArray(S, a, bo + 2 * L);
+            DoubleVector b3 = DoubleVector.fromArray(S, a, bo + 3 * L);
+            DoubleVector x = DoubleVector.broadcast(S, a[ro + p0]);
+            c00 = b0.fma(x, c00);
+            c01 = b1.fma(x, c01);
+            c02 = b2.fma(x, c02);
+            c03 = b3.fma(x, c03);
+            x = DoubleVector.broadcast(S, a[ro + p0 + 1]);
+            c10 = b0.fma(x, c10);
+            c11 = b1.fma(x, c11);
+            c12 = b2.fma(x, c12);
+            c13 = b3.fma(x, c13);
+            x = DoubleVector.broadcast(S, a[ro + p0 + 2]);
+            c20 = b0.fma(x, c20);
+            c21 = b1.fma(x, c21);
+            c22 = b2.fma(x, c22);
+            c23 = b3.fma(x, c23);
+            x = DoubleVector.broadcast(S, a[ro + p0 + 3]);
+            c30 = b0.fma(x, c30);
+            c31 = b1.fma(x, c31);
+            c32 = b2.fma(x, c32);
+            c33 = b3.fma(x, c33);
+        }
+        c00.intoArray(g, g0);
+        c01.intoArray(g, g0 + L);
+        c02.intoArray(g, g0 + 2 * L);
+        c03.intoArray(g, g0 + 3 * L);
+        c10.intoArray(g, g1);
+        c11.intoArray(g, g1 + L);
+        c12.intoArray(g, g1 + 2 * L);
+        c13.intoArray(g, g1 + 3 * L);
+        c20.intoArray(g, g2);
+        c21.intoArray(g, g2 + L);
+        c22.intoArray(g, g2 + 2 * L);
+        c23.intoArray(g, g2 + 3 * L);
+        c30.intoArray(g, g3);
+        c31.intoArray(g, g3 + L);
+        c32.intoArray(g, g3 + 2 * L);
+        c33.intoArray(g, g3 + 3 * L);
+    }
+
+    private static void gtile4x1(double[] a, int i0, int i1, int c, int p0, int q, VectorMask<Double> mask,
+                                 double[] g) {
+        int g0 = p0 * c + q;
+        DoubleVector c0 = DoubleVector.fromArray(S, g, g0, mask);
+        DoubleVector c1 = DoubleVector.fromArray(S, g, g0 + c, mask);
+        DoubleVector c2 = DoubleVector.fromArray(S, g, g0 + 2 * c, mask);
+        DoubleVector c3 = DoubleVector.fromArray(S, g, g0 + 3 * c, mask);
+        for (int i = i0; i < i1; i++) {
+            int ro = i * c;
+            DoubleVector b = DoubleVector.fromArray(S, a, ro + q, mask);
+            c0 = b.fma(DoubleVector.broadcast(S, a[ro + p0]), c0);
+            c1 = b.fma(DoubleVector.broadcast(S, a[ro + p0 + 1]), c1);
+            c2 = b.fma(DoubleVector.broadcast(S, a[ro + p0 + 2]), c2);
+            c3 = b.fma(DoubleVector.broadcast(S, a[ro + p0 + 3]), c3);
+        }
+        c0.intoArray(g, g0, mask);
+        c1.intoArray(g, g0 + c, mask);
+        c2.intoArray(g, g0 + 2 * c, mask);
+        c3.intoArray(g, g0 + 3 * c, mask);
+    }
+
+    private static void gtile1x1(double[] a, int i0, int i1, int c, int p, int q, VectorMask<Double> mask,
+                                 double[] g) {
+        int go = p * c + q;
+        DoubleVector acc = DoubleVector.fromArray(S, g, go, mask);
+        for (int i = i0; i < i1; i++) {
+            int ro = i * c;
+            acc = DoubleVector.fromArray(S, a, ro + q, mask).fma(DoubleVector.broadcast(S, a[ro + p]), acc);
+        }
+        acc.intoArray(g, go, mask);
+    }
+
+    // ------------------------------------------------------------------ sparse row x dense
+
+    @Override
+    public void sparseRow(double[] w, int[] idx, int from, int to, double[] b, int m, double[] out, int oo) {
+        int q0 = 0;
+        for (; q0 + W <= m; q0 += W) {
+            DoubleVector c0 = DoubleVector.zero(S);
+            DoubleVector c1 = c0;
+            DoubleVector c2 = c0;
+            DoubleVector c3 = c0;
+            for (int t = from; t < to; t++) {
+                DoubleVector x = DoubleVector.broadcast(S, w[t]);
+                int bo = idx[t] * m + q0;
+                c0 = DoubleVector.fromArray(S, b, bo).fma(x, c0);
+                c1 = DoubleVector.fromArray(S, b, bo + L).fma(x, c1);
+                c2 = DoubleVector.fromArray(S, b, bo + 2 * L).fma(x, c2);
+                c3 = DoubleVector.fromArray(S, b, bo + 3 * L).fma(x, c3);
+            }
+            c0.intoArray(out, oo + q0);
+            c1.intoArray(out, oo + q0 + L);
+            c2.intoArray(out, oo + q0 + 2 * L);
+            c3.intoArray(out, oo + q0 + 3 * L);
+        }
+        for (int q = q0; q < m; q += L) {
+            VectorMask<Double> mask = S.indexInRange(q, m);
+            DoubleVector acc = DoubleVector.zero(S);
+            for (int t = from; t < to; t++) {
+                acc = DoubleVector.fromArray(S, b, idx[t] * m + q, mask).fma(DoubleVector.broadcast(S, w[t]), acc);
+            }
+            acc.intoArray(out, oo + q, mask);
+        }
+    }
+}

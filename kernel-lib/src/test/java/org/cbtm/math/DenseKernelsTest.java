@@ -1,0 +1,149 @@
+package org.cbtm.math;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The SIMD and scalar kernels against plain sums (to rounding) and against each other (bit for bit), over shapes
+ * that exercise every tile and tail: full 4 x 4-vector tiles, partial panels, masked vectors and leftover rows.
+ */
+class DenseKernelsTest {
+    private static final DenseKernels.Impl SCALAR = new ScalarKernels();
+
+    /** The Vector API kernels when this JVM has the module (surefire runs with it), else the scalar ones again. */
+    private static DenseKernels.Impl simd() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            return new VectorKernels();
+        }
+        return SCALAR;
+    }
+
+    private static double[] random(SplittableRandom r, int n) {
+        double[] a = new double[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = r.nextDouble(-1, 1);
+        }
+        return a;
+    }
+
+    @Test
+    void surefireRunsTheVectorKernels() {
+        // the build passes --add-modules jdk.incubator.vector to the tests; without it this class tests scalar only
+        assertTrue(DenseKernels.simd(), DenseKernels.describe());
+        assertTrue(simd().lanes() >= 2);
+    }
+
+    @Test
+    void multiplyMatchesPlainSumsAndScalarBitForBit() {
+        SplittableRandom r = new SplittableRandom(5);
+        DenseKernels.Impl v = simd();
+        int[] widths = {1, 3, 7, 8, 9, 16, 31, 32, 33, 40, 64, 70, 100, 110};
+        for (int mc : widths) {
+            for (int rows : new int[] {1, 3, 4, 5, 9, 37}) {
+                for (boolean upper : new boolean[] {false, true}) {
+                    int c = upper ? mc : 1 + r.nextInt(13);
+                    int lda = c + r.nextInt(3);
+                    int ldo = mc + r.nextInt(3);
+                    double[] a = random(r, rows * lda + 2);
+                    double[] m = random(r, c * mc);
+                    if (upper) {
+                        for (int p = 0; p < c; p++) {
+                            for (int q = 0; q < p; q++) {
+                                m[p * mc + q] = 0;
+                            }
+                        }
+                    }
+                    double[] o1 = random(r, rows * ldo + 3);
+                    double[] o2 = o1.clone();
+                    v.multiply(a, 1, lda, rows, c, m, mc, upper, o1, 2, ldo);
+                    SCALAR.multiply(a, 1, lda, rows, c, m, mc, upper, o2, 2, ldo);
+                    for (int i = 0; i < o1.length; i++) {
+                        assertEquals(o2[i], o1[i], 0.0, "mc " + mc + " rows " + rows + " at " + i);
+                    }
+                    for (int i = 0; i < rows; i++) {
+                        for (int q = 0; q < mc; q++) {
+                            double s = 0;
+                            for (int p = 0; p < c; p++) {
+                                s += a[1 + i * lda + p] * m[p * mc + q];
+                            }
+                            assertEquals(s, o1[2 + i * ldo + q], 1e-12);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void gramMatchesPlainSumsAndScalarBitForBit() {
+        SplittableRandom r = new SplittableRandom(6);
+        DenseKernels.Impl v = simd();
+        for (int c : new int[] {1, 2, 5, 8, 13, 32, 33, 45, 110}) {
+            for (int rows : new int[] {1, 7, 300}) {
+                double[] a = random(r, (rows + 2) * c);
+                double[] g1 = random(r, c * c);
+                double[] g2 = g1.clone();
+                double[] g0 = g1.clone();
+                v.gramUpper(a, 1, 1 + rows, c, g1);
+                SCALAR.gramUpper(a, 1, 1 + rows, c, g2);
+                for (int p = 0; p < c; p++) {
+                    for (int q = p; q < c; q++) {
+                        assertEquals(g2[p * c + q], g1[p * c + q], 0.0, "c " + c + " rows " + rows);
+                        double s = g0[p * c + q];
+                        for (int i = 1; i < 1 + rows; i++) {
+                            s += a[i * c + p] * a[i * c + q];
+                        }
+                        assertEquals(s, g1[p * c + q], 1e-11);
+                    }
+                }
+            }
+        }
+        // BlockOps.gram is symmetric and equals A^T A
+        double[] a = random(r, 5000 * 7);
+        double[] g = BlockOps.gram(a, 5000, 7);
+        for (int p = 0; p < 7; p++) {
+            for (int q = 0; q < 7; q++) {
+                double s = 0;
+                for (int i = 0; i < 5000; i++) {
+                    s += a[i * 7 + p] * a[i * 7 + q];
+                }
+                assertEquals(s, g[p * 7 + q], 1e-9);
+                assertEquals(g[q * 7 + p], g[p * 7 + q], 0.0);
+            }
+        }
+    }
+
+    @Test
+    void sparseRowMatchesPlainSumsAndScalarBitForBit() {
+        SplittableRandom r = new SplittableRandom(7);
+        DenseKernels.Impl v = simd();
+        for (int m : new int[] {1, 5, 8, 20, 32, 33, 100, 110}) {
+            for (int nnz : new int[] {0, 1, 6, 40}) {
+                int rowsB = 50;
+                double[] b = random(r, rowsB * m);
+                int[] idx = new int[nnz + 2];
+                for (int t = 0; t < idx.length; t++) {
+                    idx[t] = r.nextInt(rowsB);
+                }
+                double[] w = random(r, nnz + 2);
+                double[] o1 = random(r, m + 4);
+                double[] o2 = o1.clone();
+                v.sparseRow(w, idx, 1, 1 + nnz, b, m, o1, 3);
+                SCALAR.sparseRow(w, idx, 1, 1 + nnz, b, m, o2, 3);
+                for (int i = 0; i < o1.length; i++) {
+                    assertEquals(o2[i], o1[i], 0.0);
+                }
+                for (int q = 0; q < m; q++) {
+                    double s = 0;
+                    for (int t = 1; t < 1 + nnz; t++) {
+                        s += w[t] * b[idx[t] * m + q];
+                    }
+                    assertEquals(s, o1[3 + q], 1e-12);
+                }
+            }
+        }
+    }
+}
