@@ -1,28 +1,36 @@
 package org.cbtm.cluster;
 
 import java.util.Arrays;
+import org.cbtm.math.DenseKernels;
+import org.cbtm.math.DenseMatrix;
+import org.cbtm.math.Parallel;
 
 /**
  * The balanced E-step of C-BTM (methods.md 1.2): assign N documents to K clusters with fixed capacities that sum
- * to N, minimising the total cost (squared distance): a balanced linear assignment, solved by an auction
- * (Bertsekas). Capacity {@code floor(N/K)} per cluster, plus one for the {@code N mod K} clusters most documents
- * prefer ({@link #capacities}), so sizes differ by at most one and nothing is dumped into cluster 0.
+ * to N, minimising the total cost (squared distance): a balanced linear assignment with the reference's accuracy
+ * eps. Capacity {@code floor(N/K)} per cluster, plus one for the {@code N mod K} clusters most documents prefer
+ * ({@link #capacities}), so sizes differ by at most one and nothing is dumped into cluster 0.
  *
- * <p>The auction: every cluster is {@code cap} identical places, each with its own price (a min-heap per
- * cluster). A document without a place values cluster {@code j} at {@code -cost - (cheapest place price of j)},
- * takes its best place and bids its price up by {@code best value - second best value + eps}, where the second
- * best is the next cluster or the second-cheapest place of the same cluster; the document that held that place
- * is displaced and bids again later. A round is one pass over the documents without a place: O(K) per bid, at most
- * O(K N) per round. This is the same assignment problem and eps as the reference, solved from the documents' side
- * (Gauss-Seidel) instead of the reference's rounds in which clusters bid for their best {@code cap} documents at
- * once; that form, implemented exactly here first, needed about 3000 rounds of O(K N) on 20k passages (60 times
- * the unbalanced E-step), because displaced documents move one per round.
+ * <p>Optimality: the result satisfies eps-complementary slackness with one price per cluster: every document's
+ * cost plus its cluster's price is within eps of its cheapest cost plus price. Summed over the documents (all
+ * capacities are filled, so the prices add up to the same total for every balanced assignment) the total cost is
+ * within {@code N * eps} of the optimum of the balanced problem, the guarantee of the reference's auction
+ * (Bertsekas) with {@code eps = (max - min) / 50} of the costs ({@link Options#reference()}). With eps scaling
+ * ({@link Options#scaled}) phases with decreasing eps reuse the prices; with integer costs and a final eps below
+ * {@code 1/N} the result is exactly optimal.
  *
- * <p>Optimality: the result satisfies eps-complementary slackness, so its total cost is within {@code N * eps} of
- * the optimum of the balanced problem. The reference uses one phase with {@code eps = (max - min) / 50} of the
- * costs ({@link Options#reference()}). With eps scaling ({@link Options#scaled}), phases with decreasing eps reuse
- * the prices and end at a small final eps; with integer costs and a final eps below {@code 1/N} the result is
- * exactly optimal.
+ * <p>The solver works on the K cluster prices (the dual of the problem) rather than on N x K bids. Every document
+ * starts in its cheapest cluster under the current prices; while a cluster is over-full, a breadth-first search
+ * over the K clusters finds a shortest chain from an over-full to an under-full cluster in which each step moves
+ * one document to a cluster within eps for it, and the documents are moved (a document never leaves the eps band,
+ * so the invariant holds). When no chain exists, the prices of every cluster the over-full ones reach are raised
+ * together by the smallest amount that brings one of their documents within eps of an outside cluster (at least
+ * eps; a primal-dual step), and the search continues. Good starting prices leave little to move, so the documents
+ * are first solved on nested samples (every 64th, 16th, 4th row, capacities in proportion), each level starting
+ * from the coarser level's prices; the cost of the full level is then a few O(K N) passes (SIMD, multithreaded)
+ * plus a few hundred moves. The earlier document-side auction needed about 14 bids of O(K) per document on 20k
+ * passages because its prices rise by at most eps per pass over a cluster's places; the reference's cluster-side
+ * rounds needed about 3000 O(K N) rounds.
  */
 public final class AuctionAssignment {
 
@@ -54,11 +62,20 @@ public final class AuctionAssignment {
     }
 
     /**
-     * {@code assignment[i]} = cluster of document {@code i}; {@code rounds} over all phases; {@code eps} of the last
-     * phase (the total cost is within {@code n * eps} of the optimum); {@code totalCost} of the assignment.
+     * {@code assignment[i]} = cluster of document {@code i}; {@code rounds}: price raises over all levels and phases;
+     * {@code eps} of the last phase (the total cost is within {@code n * eps} of the optimum); {@code totalCost} of the
+     * assignment; {@code bids}: documents moved between clusters (over all levels and phases);
+     * {@code clusterPrices}: the final prices (a warm start for the next E-step).
      */
     public record Result(int[] assignment, int rounds, int phases, double eps, double totalCost, long bids,
                          double[] clusterPrices) {
+    }
+
+    static final boolean DEBUG = Boolean.getBoolean("cbtm.auction.debug");
+    private static final java.lang.management.ThreadMXBean MXB = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    static long cpuNow() {
+        return DEBUG ? System.nanoTime() : 0;
     }
 
     private AuctionAssignment() {
@@ -109,9 +126,9 @@ public final class AuctionAssignment {
     }
 
     /**
-     * As {@link #assign(double[], int, int, int[], Options)}, starting every place of cluster {@code j} at price
-     * {@code initialPrices[j]} (null: 0), e.g. the {@link Result#clusterPrices()} of the previous Lloyd iteration
-     * (a warm start: any starting prices are valid, good ones save bids).
+     * As {@link #assign(double[], int, int, int[], Options)}, starting from cluster prices {@code initialPrices}
+     * (null: 0), e.g. the {@link Result#clusterPrices()} of the previous Lloyd iteration (a warm start: any starting
+     * prices are valid, good ones save work).
      */
     public static Result assign(double[] cost, int k, int n, int[] capacities, Options options, double[] initialPrices) {
         if (k < 1) {
@@ -123,28 +140,47 @@ public final class AuctionAssignment {
         if (n == 0) {
             throw new IllegalArgumentException("no documents to assign");
         }
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        for (double c : cost) {
-            if (Double.isNaN(c) || Double.isInfinite(c)) {
-                throw new IllegalArgumentException("costs must be finite");
-            }
-            min = Math.min(min, c);
-            max = Math.max(max, c);
+        // the nearest-centre counts only decide where the N mod K extra places go
+        Scan scan = Scan.of(cost, k, n, capacities == null && n % k != 0);
+        return solve(cost, k, n, capacities, options, initialPrices, scan.min, scan.max, scan.nearestCounts);
+    }
+
+    /**
+     * The balanced E-step of k-means: the squared distances of the rows of {@code x} to the {@code centres}
+     * ({@link Distances#all(DenseMatrix, DenseMatrix, double[])}, which also finds their range, so no extra pass is
+     * needed for eps) and their balanced assignment with capacities from {@link #capacities} (nearest-centre
+     * counts), starting from {@code initialPrices} (null: 0).
+     */
+    public static Result assign(DenseMatrix x, DenseMatrix centres, Options options, double[] initialPrices) {
+        int n = x.rows();
+        int k = centres.rows();
+        if (n == 0) {
+            throw new IllegalArgumentException("no documents to assign");
         }
+        double[] range = new double[2];
+        long q0 = cpuNow();
+        double[] cost = Distances.all(x, centres, range);
+        if (DEBUG) {
+            System.err.printf("distances %.3f ms%n", (cpuNow() - q0) / 1e6);
+        }
+        if (!Double.isFinite(range[0]) || !Double.isFinite(range[1])) {
+            throw new IllegalArgumentException("points and centres must be finite");
+        }
+        int[] counts = null;
+        if (n % k != 0) {
+            counts = new int[k];
+            for (int j : Distances.nearest(x, centres, null)) {
+                counts[j]++;
+            }
+        }
+        return solve(cost, k, n, null, options, initialPrices, range[0], range[1], counts);
+    }
+
+    private static Result solve(double[] cost, int k, int n, int[] capacities, Options options, double[] initialPrices,
+                                double costMin, double costMax, int[] nearestCounts) {
         int[] cap;
         if (capacities == null) {
-            int[] pref = new int[k];
-            for (int i = 0; i < n; i++) {
-                int best = 0;
-                for (int j = 1; j < k; j++) {
-                    if (cost[i * k + j] < cost[i * k + best]) {
-                        best = j;
-                    }
-                }
-                pref[best]++;
-            }
-            cap = capacities(n, k, pref);
+            cap = capacities(n, k, nearestCounts);
         } else {
             if (capacities.length != k) {
                 throw new IllegalArgumentException("need " + k + " capacities, got " + capacities.length);
@@ -161,165 +197,529 @@ public final class AuctionAssignment {
             }
             cap = capacities.clone();
         }
-        double range = max - min;
+        double range = costMax - costMin;
         double scale = range > 0 ? range : 1.0;
         double eps = options.epsFraction() * scale;
         double finalEps = options.finalEpsFraction() * scale;
-        State st = new State(cost, k, n, cap);
+        double[] prices = new double[k];
         if (initialPrices != null) {
             if (initialPrices.length != k) {
                 throw new IllegalArgumentException("need " + k + " initial prices");
             }
             for (int j = 0; j < k; j++) {
-                java.util.Arrays.fill(st.placePrice, st.heapStart[j], st.heapStart[j + 1], initialPrices[j]);
-                st.minPrice[j] = cap[j] > 0 ? initialPrices[j] : 0;
+                if (!Double.isFinite(initialPrices[j])) {
+                    throw new IllegalArgumentException("initial prices must be finite");
+                }
+                prices[j] = initialPrices[j];
             }
         }
         int rounds = 0;
         int phases = 0;
-        long bids = 0;
+        long moves = 0;
+        int[] assignment = null;
+        int[] strides = levelStrides(n, k);
         while (true) {
             phases++;
-            rounds += st.runPhase(eps);
+            // the first phase climbs the levels (coarse samples first); later phases only refine the full level
+            for (int li = phases == 1 ? 0 : strides.length - 1; li < strides.length; li++) {
+                int stride = strides[li];
+                int m = (n + stride - 1) / stride;
+                Level level = new Level(cost, k, m, stride, stride == 1 ? cap : proportional(cap, n, m));
+                long d0 = cpuNow();
+                level.solve(prices, eps);
+                if (DEBUG) {
+                    System.err.printf("level stride %d m %d: raises %d moves %d init %.3f aug %.3f raise %.3f total %.3f ms%n", stride, m, level.raises, level.moves, level.tInit / 1e6, level.tAug / 1e6, level.tRaise / 1e6, (cpuNow() - d0) / 1e6);
+                }
+                rounds += level.raises;
+                moves += level.moves;
+                if (stride == 1) {
+                    assignment = level.assign;
+                }
+            }
             if (eps <= finalEps) {
                 break;
             }
             eps = Math.max(finalEps, eps / options.scalingFactor());
-            st.clearAssignment();
         }
         double total = 0;
         for (int i = 0; i < n; i++) {
-            total += cost[i * k + st.owner[i]];
+            total += cost[i * k + assignment[i]];
         }
-        return new Result(st.owner.clone(), rounds, phases, eps, total, st.bids, st.minPrice.clone());
+        return new Result(assignment, rounds, phases, eps, total, moves, prices);
     }
 
-    /** Mutable auction state: per cluster a binary min-heap of (place price, holder). */
-    private static final class State {
+    /** Rows per level: each coarser level takes every 4th row of the next; the coarsest keeps >= 16 per cluster. */
+    static int[] levelStrides(int n, int k) {
+        int factor = Integer.getInteger("cbtm.auction.factor", 4);
+        long minRows = Math.max(Integer.getInteger("cbtm.auction.minrows", 256), (long) Integer.getInteger("cbtm.auction.perk", 16) * k);
+        int maxLevels = Integer.getInteger("cbtm.auction.levels", 99);
+        int count = 1;
+        long stride = factor;
+        while ((n + stride - 1) / stride >= minRows && stride <= (1 << 20) && count < maxLevels) {
+            count++;
+            stride *= factor;
+        }
+        int[] out = new int[count];
+        int s = 1;
+        for (int i = count - 1; i >= 0; i--) {
+            out[i] = s;
+            s *= factor;
+        }
+        return out;
+    }
+
+    /** Capacities for {@code m} of the {@code n} rows, proportional to {@code cap} (largest remainders first). */
+    static int[] proportional(int[] cap, int n, int m) {
+        int k = cap.length;
+        int[] out = new int[k];
+        long[] rem = new long[k];
+        int sum = 0;
+        for (int j = 0; j < k; j++) {
+            long x = (long) cap[j] * m;
+            out[j] = (int) (x / n);
+            rem[j] = x % n;
+            sum += out[j];
+        }
+        for (int left = m - sum; left > 0; left--) {
+            int best = -1;
+            for (int j = 0; j < k; j++) {
+                if (rem[j] >= 0 && (best < 0 || rem[j] > rem[best])) {
+                    best = j;
+                }
+            }
+            out[best]++;
+            rem[best] = -1;
+        }
+        return out;
+    }
+
+    /** Rows per parallel block of the O(K N) passes (fixed, so results never depend on the number of threads). */
+    private static final int BLOCK = 4096;
+
+    /** One pass over the costs: finite check and range, and (when asked) how many rows have each cluster as their cheapest. */
+    private static final class Scan {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        int[] nearestCounts;
+
+        static Scan of(double[] cost, int k, int n, boolean counts) {
+            double[] zero = new double[k];
+            int nb = Parallel.blocks(n, BLOCK);
+            double[] mins = new double[nb];
+            double[] maxs = new double[nb];
+            int[][] cnt = new int[nb][];
+            Parallel.forBlocks(n, BLOCK, (b, from, to) -> {
+                double mn = Double.POSITIVE_INFINITY;
+                double mx = Double.NEGATIVE_INFINITY;
+                double bad = 0; // x - x is 0 for finite x, NaN for NaN or infinity
+                for (int i = from * k; i < to * k; i++) {
+                    double x = cost[i];
+                    bad += x - x;
+                    mn = x < mn ? x : mn;
+                    mx = x > mx ? x : mx;
+                }
+                mins[b] = bad == 0 ? mn : Double.NaN;
+                maxs[b] = mx;
+                if (counts && bad == 0) {
+                    int[] c = new int[k];
+                    for (int i = from; i < to; i++) {
+                        c[DenseKernels.argMinPlus(cost, i * k, zero, k)]++;
+                    }
+                    cnt[b] = c;
+                }
+            });
+            Scan s = new Scan();
+            for (int b = 0; b < nb; b++) {
+                if (Double.isNaN(mins[b])) {
+                    throw new IllegalArgumentException("costs must be finite");
+                }
+                s.min = Math.min(s.min, mins[b]);
+                s.max = Math.max(s.max, maxs[b]);
+            }
+            if (counts) {
+                s.nearestCounts = new int[k];
+                for (int b = 0; b < nb; b++) {
+                    for (int j = 0; j < k; j++) {
+                        s.nearestCounts[j] += cnt[b][j];
+                    }
+                }
+            }
+            return s;
+        }
+    }
+
+    /**
+     * The balanced assignment of the rows {@code 0, stride, 2 stride, ...} ({@code m} of them) with capacities
+     * {@code cap}, by the primal-dual method of the class comment. Per row: its cluster, its cheapest reduced cost
+     * ({@code cost + price}) and the bit set of clusters within eps of it ({@code words} longs per row). Per pair of
+     * clusters: how many rows of the first are within eps in the second (the arcs of the search).
+     */
+    private static final class Level {
         final double[] cost;
         final int k;
-        final int n;
+        final int m;
+        final int rowStep;     // row t starts at t * rowStep
+        final int words;       // longs per bit set
         final int[] cap;
-        final int[] heapStart;     // cluster j's places are [heapStart[j], heapStart[j] + cap[j])
-        final double[] placePrice;
-        final int[] placeHolder;
-        final int[] owner;
-        final double[] minPrice;   // cheapest place of each cluster (heap root), kept in step
-        int[] queue;
-        long bids;
+        final int[] assign;
+        final double[] best;
+        final int[] bestIdx;
+        final long[] within;   // bit set per row: clusters whose reduced cost is <= best + eps
+        final long[] fresh;    // the recomputed bit sets of a price raise
+        final boolean[] changed;
+        final int[] count;
+        final int[] excess;
+        final int[] arcs;      // arcs[a * k + b]: rows of a within eps in b (b != a)
+        final long[] adj;      // per cluster a, bit set of the b with arcs[a * k + b] > 0
+        final long[] seen;     // the search's visited clusters
+        final int[] cursor;    // per (a, b): how far a's member list has been searched for a row movable to b
+        final int[][] members; // rows of each cluster that can move (another cluster within eps); append-only, rows that left are skipped
+        final int[] memberCount;
+        final int[] parent;
+        final int[] queue;
+        final boolean[] reach;
+        final double[] outside; // prices with +infinity on the reached clusters
+        final double[] outMin;  // per row of a reached cluster: its cheapest reduced cost outside them
+        int totalExcess;
+        int raises;
+        long moves;
 
-        State(double[] cost, int k, int n, int[] cap) {
+        Level(double[] cost, int k, int m, int stride, int[] cap) {
             this.cost = cost;
             this.k = k;
-            this.n = n;
+            this.m = m;
+            this.rowStep = stride * k;
+            this.words = (k + 63) >>> 6;
             this.cap = cap;
-            heapStart = new int[k + 1];
+            assign = new int[m];
+            best = new double[m];
+            bestIdx = new int[m];
+            within = new long[m * words];
+            fresh = new long[m * words];
+            changed = new boolean[m];
+            count = new int[k];
+            excess = new int[k];
+            arcs = new int[k * k];
+            adj = new long[k * words];
+            seen = new long[words];
+            cursor = new int[k * k];
+            members = new int[k][];
+            memberCount = new int[k];
+            parent = new int[k];
+            queue = new int[k];
+            reach = new boolean[k];
+            outside = new double[k];
+            outMin = new double[m];
+        }
+
+        /** The rows of the level, in parallel blocks when there are many (each row is independent). */
+        private void forRows(Parallel.BlockBody body) {
+            if (m >= 2 * BLOCK) {
+                Parallel.forBlocks(m, BLOCK, body);
+            } else {
+                body.run(0, 0, m);
+            }
+        }
+
+        /** Whether row t (in cluster a) has a cluster other than a within eps. */
+        private boolean movableSomewhere(int t, int a) {
+            int w0 = t * words;
+            for (int w = 0; w < words; w++) {
+                long bits = within[w0 + w];
+                if ((a >>> 6) == w) {
+                    bits &= ~(1L << (a & 63));
+                }
+                if (bits != 0) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private void addMember(int a, int t) {
+            if (memberCount[a] == members[a].length) {
+                members[a] = Arrays.copyOf(members[a], members[a].length * 2);
+            }
+            members[a][memberCount[a]++] = t;
+        }
+
+        private boolean movable(int t, int b) {
+            return (within[t * words + (b >>> 6)] >>> (b & 63) & 1L) != 0;
+        }
+
+        /** Adds (sign 1) or removes (-1) row t's arcs out of cluster a, keeping the bit sets of non-empty arcs. */
+        private void addArcs(int t, int a, int sign) {
+            int w0 = t * words;
+            int ao = a * k;
+            int adjo = a * words;
+            for (int w = 0; w < words; w++) {
+                long bits = within[w0 + w];
+                while (bits != 0) {
+                    int l = (w << 6) + Long.numberOfTrailingZeros(bits);
+                    bits &= bits - 1;
+                    if (l != a) {
+                        int x = arcs[ao + l] += sign;
+                        if (x == (sign > 0 ? 1 : 0)) {
+                            adj[adjo + w] ^= 1L << (l & 63); // the arc opened or closed
+                        }
+                    }
+                }
+            }
+        }
+
+        long tInit, tAug, tRaise;
+
+        void solve(double[] p, double eps) {
+            long t0 = cpuNow();
+            forRows((b, from, to) -> {
+                for (int t = from; t < to; t++) {
+                    int o = t * rowStep;
+                    int j = DenseKernels.argMinWithin(cost, o, p, k, eps, within, t * words);
+                    bestIdx[t] = j;
+                    best[t] = cost[o + j] + p[j];
+                    assign[t] = j;
+                }
+            });
+            for (int t = 0; t < m; t++) {
+                count[assign[t]]++;
+            }
+            totalExcess = 0;
             for (int j = 0; j < k; j++) {
-                heapStart[j + 1] = heapStart[j] + cap[j];
+                excess[j] = count[j] - cap[j];
+                totalExcess += Math.max(0, excess[j]);
             }
-            placePrice = new double[n];
-            placeHolder = new int[n];
-            Arrays.fill(placeHolder, -1);
-            owner = new int[n];
-            Arrays.fill(owner, -1);
-            queue = new int[n];
-            minPrice = new double[k];
-        }
-
-        void clearAssignment() {
-            Arrays.fill(owner, -1);
-            Arrays.fill(placeHolder, -1);
-        }
-
-        private double secondMinPrice(int j) {
-            int s = heapStart[j];
-            int c = cap[j];
-            if (c < 2) {
-                return Double.POSITIVE_INFINITY;
+            if (totalExcess == 0) {
+                return;
             }
-            if (c == 2) {
-                return placePrice[s + 1];
+            for (int j = 0; j < k; j++) {
+                members[j] = new int[count[j] / 8 + 16];
             }
-            return Math.min(placePrice[s + 1], placePrice[s + 2]);
-        }
-
-        /** Replaces cluster j's cheapest place by (price, holder) and restores the heap; returns the old holder. */
-        private int replaceMin(int j, double price, int holder) {
-            int s = heapStart[j];
-            int c = cap[j];
-            int old = placeHolder[s];
-            int pos = 0;
+            for (int t = 0; t < m; t++) {
+                int a = assign[t];
+                if (movableSomewhere(t, a)) { // only rows with another cluster in their band can ever move
+                    addMember(a, t);
+                    addArcs(t, a, 1);
+                }
+            }
+            long a0 = cpuNow();
             while (true) {
-                int l = 2 * pos + 1;
-                if (l >= c) {
+                long x0 = cpuNow();
+                boolean done = augment();
+                tAug += cpuNow() - x0;
+                if (done) {
                     break;
                 }
-                int r = l + 1;
-                int m = (r < c && placePrice[s + r] < placePrice[s + l]) ? r : l;
-                if (placePrice[s + m] >= price) {
-                    break;
-                }
-                placePrice[s + pos] = placePrice[s + m];
-                placeHolder[s + pos] = placeHolder[s + m];
-                pos = m;
+                x0 = cpuNow();
+                raise(p, eps);
+                tRaise += cpuNow() - x0;
             }
-            placePrice[s + pos] = price;
-            placeHolder[s + pos] = holder;
-            minPrice[j] = placePrice[s];
-            return old;
+            tInit = a0 - t0;
         }
 
-        /** One eps phase; returns the number of rounds (passes over the documents without a place). */
-        int runPhase(double eps) {
-            int qn = 0;
-            for (int i = 0; i < n; i++) {
-                if (owner[i] < 0) {
-                    queue[qn++] = i;
+        /** Moves rows along chains until nothing is over-full (true) or no chain exists (false; reach is set). */
+        private boolean augment() {
+            while (true) {
+                Arrays.fill(parent, -2);
+                Arrays.fill(seen, 0);
+                int qh = 0;
+                int qt = 0;
+                for (int j = 0; j < k; j++) {
+                    if (excess[j] > 0) {
+                        parent[j] = -1;
+                        seen[j >>> 6] |= 1L << (j & 63);
+                        queue[qt++] = j;
+                    }
                 }
-            }
-            int[] next = new int[n];
-            int rounds = 0;
-            while (qn > 0) {
-                rounds++;
-                int nn = 0;
-                for (int q = 0; q < qn; q++) {
-                    int i = queue[q];
-                    int co = i * k;
-                    int b1 = -1;
-                    double v1 = Double.NEGATIVE_INFINITY;
-                    double v2 = Double.NEGATIVE_INFINITY;
+                int target = -1;
+                while (qh < qt && target < 0) {
+                    int u = queue[qh++];
+                    for (int w = 0; w < words && target < 0; w++) {
+                        long next = adj[u * words + w] & ~seen[w];
+                        while (next != 0) {
+                            int v = (w << 6) + Long.numberOfTrailingZeros(next);
+                            next &= next - 1;
+                            parent[v] = u;
+                            seen[w] |= 1L << (v & 63);
+                            if (excess[v] < 0) {
+                                target = v;
+                                break;
+                            }
+                            queue[qt++] = v;
+                        }
+                    }
+                }
+                if (target < 0) {
                     for (int j = 0; j < k; j++) {
-                        if (cap[j] == 0) {
-                            continue;
-                        }
-                        double v = -cost[co + j] - minPrice[j];
-                        if (v > v1) {
-                            v2 = v1;
-                            v1 = v;
-                            b1 = j;
-                        } else if (v > v2) {
-                            v2 = v;
-                        }
+                        reach[j] = parent[j] != -2;
                     }
-                    double same = -cost[co + b1] - secondMinPrice(b1);
-                    if (same > v2) {
-                        v2 = same;
+                    return false;
+                }
+                int len = 0; // the chain, target first
+                for (int v = target; v >= 0; v = parent[v]) {
+                    queue[len++] = v;
+                }
+                int source = queue[len - 1];
+                do { // move along it while every step still has a movable row
+                    for (int s = len - 1; s > 0; s--) {
+                        int u = queue[s];
+                        int v = queue[s - 1];
+                        move(take(u, v), u, v);
                     }
-                    double bid = v2 == Double.NEGATIVE_INFINITY ? minPrice[b1] + eps : minPrice[b1] + (v1 - v2) + eps;
-                    bids++;
-                    int displaced = replaceMin(b1, bid, i);
-                    owner[i] = b1;
-                    if (displaced >= 0) {
-                        owner[displaced] = -1;
-                        next[nn++] = displaced;
+                    excess[source]--;
+                    excess[target]++;
+                    if (--totalExcess == 0) {
+                        return true;
+                    }
+                } while (excess[source] > 0 && excess[target] < 0 && chainOpen(len));
+            }
+        }
+
+        private boolean chainOpen(int len) {
+            for (int s = len - 1; s > 0; s--) {
+                if (arcs[queue[s] * k + queue[s - 1]] <= 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** A row of cluster u that is within eps in v (one exists when arcs[u][v] > 0). */
+        private int take(int u, int v) {
+            int ci = u * k + v;
+            int[] mem = members[u];
+            int size = memberCount[u];
+            for (int c = cursor[ci]; c < size; c++) {
+                int t = mem[c];
+                if (assign[t] == u && movable(t, v)) {
+                    cursor[ci] = c + 1;
+                    return t;
+                }
+            }
+            throw new IllegalStateException("balanced assignment: no movable row from cluster " + u + " to " + v);
+        }
+
+        private void move(int t, int u, int v) {
+            addArcs(t, u, -1);
+            addArcs(t, v, 1);
+            assign[t] = v;
+            count[u]--;
+            count[v]++;
+            addMember(v, t); // it can move back to u at least
+            moves++;
+        }
+
+        /**
+         * Raises the prices of the reached clusters by the smallest amount that puts one of their rows within eps of
+         * an outside cluster (the largest raise that keeps every row within eps), then updates the rows whose cheapest
+         * cluster or eps band involves a raised cluster. One SIMD scan per row of a reached cluster (its cheapest
+         * outside reduced cost); the other rows need at most a few scalar checks.
+         */
+        private void raise(double[] p, double eps) {
+            long[] raised = new long[words];
+            for (int j = 0; j < k; j++) {
+                outside[j] = reach[j] ? Double.POSITIVE_INFINITY : p[j];
+                if (reach[j]) {
+                    raised[j >>> 6] |= 1L << (j & 63);
+                }
+            }
+            int nb = Parallel.blocks(m, BLOCK);
+            double[] part = new double[nb];
+            Arrays.fill(part, Double.POSITIVE_INFINITY);
+            forRows((b, from, to) -> {
+                double d = Double.POSITIVE_INFINITY;
+                for (int t = from; t < to; t++) {
+                    int a = assign[t];
+                    if (reach[a]) {
+                        int o = t * rowStep;
+                        double mo = DenseKernels.minPlus(cost, o, outside, k);
+                        outMin[t] = mo;
+                        d = Math.min(d, mo + eps - (cost[o + a] + p[a]));
                     }
                 }
-                int[] t = queue;
-                queue = next;
-                next = t;
-                qn = nn;
+                part[b] = d;
+            });
+            double delta = Double.POSITIVE_INFINITY;
+            for (double d : part) {
+                delta = Math.min(delta, d);
             }
-            return rounds;
+            if (!(delta < Double.POSITIVE_INFINITY)) {
+                throw new IllegalStateException("balanced assignment: the over-full clusters reach every cluster");
+            }
+            for (int j = 0; j < k; j++) {
+                if (reach[j]) {
+                    p[j] += delta;
+                }
+            }
+            final double dl = delta;
+            forRows((b, from, to) -> {
+                for (int t = from; t < to; t++) {
+                    changed[t] = refresh(t, p, eps, dl, raised);
+                }
+            });
+            for (int t = 0; t < m; t++) {
+                if (changed[t]) {
+                    int a = assign[t];
+                    boolean listed = movableSomewhere(t, a);
+                    addArcs(t, a, -1);
+                    System.arraycopy(fresh, t * words, within, t * words, words);
+                    addArcs(t, a, 1);
+                    if (!listed && movableSomewhere(t, a)) {
+                        addMember(a, t);
+                    }
+                }
+            }
+            Arrays.fill(cursor, 0); // rows may have become movable anywhere
+            raises++;
+        }
+
+        /** After a raise of the reached clusters by {@code delta}: row t's cheapest cost and eps band; true when the band changed (in fresh). */
+        private boolean refresh(int t, double[] p, double eps, double delta, long[] raised) {
+            int w0 = t * words;
+            int bi = bestIdx[t];
+            int o = t * rowStep;
+            if (reach[bi]) {
+                if (reach[assign[t]] && outMin[t] >= best[t] + delta) {
+                    // the cheapest cluster stays (its cost rose by delta); raised lanes keep their bits, outside lanes
+                    // gain the ones now within the higher threshold (only when the outside minimum is close)
+                    double nb = best[t] + delta;
+                    best[t] = nb;
+                    boolean any = outMin[t] <= nb + eps;
+                    boolean diff = false;
+                    for (int w = 0; w < words; w++) {
+                        long bits = within[w0 + w] & raised[w];
+                        if (any) {
+                            int from = w << 6;
+                            bits |= DenseKernels.atMostPlus(cost, o, outside, from, Math.min(k, from + 64), nb + eps);
+                        }
+                        fresh[w0 + w] = bits;
+                        diff |= bits != within[w0 + w];
+                    }
+                    return diff;
+                }
+                int j = DenseKernels.argMinWithin(cost, o, p, k, eps, fresh, w0); // rare: recompute the row
+                bestIdx[t] = j;
+                best[t] = cost[o + j] + p[j];
+            } else {
+                // the cheapest cluster was not raised: only raised lanes can leave the band
+                double thr = best[t] + eps;
+                for (int w = 0; w < words; w++) {
+                    long bits = within[w0 + w];
+                    long check = bits & raised[w];
+                    while (check != 0) {
+                        int l = (w << 6) + Long.numberOfTrailingZeros(check);
+                        check &= check - 1;
+                        if (!(cost[o + l] + p[l] <= thr)) {
+                            bits &= ~(1L << (l & 63));
+                        }
+                    }
+                    fresh[w0 + w] = bits;
+                }
+            }
+            boolean diff = false;
+            for (int w = 0; w < words; w++) {
+                diff |= fresh[w0 + w] != within[w0 + w];
+            }
+            return diff;
         }
     }
 }

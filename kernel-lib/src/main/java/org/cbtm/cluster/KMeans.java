@@ -122,8 +122,7 @@ public record KMeans(int k, boolean balanced, Init init, int maxIterations, doub
                 int[] assign;
                 long e0 = System.nanoTime();
                 if (balanced) {
-                    double[] cost = Distances.all(xc, centres);
-                    AuctionAssignment.Result r = AuctionAssignment.assign(cost, k, xc.rows(), null, auction, prices);
+                    AuctionAssignment.Result r = AuctionAssignment.assign(xc, centres, auction, prices);
                     assign = r.assignment();
                     prices = r.clusterPrices();
                     auctionRounds += r.rounds();

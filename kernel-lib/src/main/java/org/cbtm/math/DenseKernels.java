@@ -22,6 +22,18 @@ public final class DenseKernels {
 
         void sparseRow(double[] w, int[] idx, int from, int to, double[] b, int m, double[] out, int oo);
 
+        double minPlus(double[] c, int off, double[] p, int k);
+
+        int argMinPlus(double[] c, int off, double[] p, int k);
+
+        long atMostPlus(double[] c, int off, double[] p, int from, int to, double threshold);
+
+        double maxPlus(double[] c, int off, double[] p, int k);
+
+        void range(double[] c, int off, int len, double[] minMax);
+
+        int argMinWithin(double[] c, int off, double[] p, int k, double eps, long[] bits, int bitsOff);
+
         /** Doubles per SIMD vector; 1 for the scalar kernels. */
         int lanes();
     }
@@ -95,5 +107,52 @@ public final class DenseKernels {
             return;
         }
         IMPL.sparseRow(w, idx, from, to, b, m, out, oo);
+    }
+
+    // ------------------------------------------------------------------ row scans (the balanced assignment's)
+
+    /**
+     * {@code min over l < k of (c[off + l] + p[l])}, +infinity when {@code k = 0}. The sums must not be NaN (the
+     * result is then unspecified); of equal zeros either sign may come back.
+     */
+    public static double minPlus(double[] c, int off, double[] p, int k) {
+        return IMPL.minPlus(c, off, p, k);
+    }
+
+    /** {@code max over l < k of (c[off + l] + p[l])}, -infinity when {@code k = 0} (the sums must not be NaN). */
+    public static double maxPlus(double[] c, int off, double[] p, int k) {
+        return IMPL.maxPlus(c, off, p, k);
+    }
+
+    /**
+     * Lowers {@code minMax[0]} to the smallest and raises {@code minMax[1]} to the largest of {@code c[off, off + len)}
+     * (the values must not be NaN).
+     */
+    public static void range(double[] c, int off, int len, double[] minMax) {
+        IMPL.range(c, off, len, minMax);
+    }
+
+    /** The first {@code l < k} where {@code c[off + l] + p[l]} is smallest (the sums must not be NaN). */
+    public static int argMinPlus(double[] c, int off, double[] p, int k) {
+        return IMPL.argMinPlus(c, off, p, k);
+    }
+
+    /**
+     * A bit set over {@code j} in {@code [from, to)} ({@code to - from <= 64}): bit {@code j - from} is set when
+     * {@code c[off + j] + p[j] <= threshold}.
+     */
+    public static long atMostPlus(double[] c, int off, double[] p, int from, int to, double threshold) {
+        if (to - from > 64 || to < from) {
+            throw new IllegalArgumentException("a bit set holds 64 entries, got [" + from + ", " + to + ")");
+        }
+        return IMPL.atMostPlus(c, off, p, from, to, threshold);
+    }
+
+    /**
+     * {@link #argMinPlus} and, in {@code bits[bitsOff ..]} ({@code (k + 63) / 64} longs), the bit set of the
+     * {@code l < k} with {@code c[off + l] + p[l] <= min + eps}.
+     */
+    public static int argMinWithin(double[] c, int off, double[] p, int k, double eps, long[] bits, int bitsOff) {
+        return IMPL.argMinWithin(c, off, p, k, eps, bits, bitsOff);
     }
 }

@@ -56,4 +56,69 @@ final class ScalarKernels implements DenseKernels.Impl {
             }
         }
     }
+
+    @Override
+    public double minPlus(double[] c, int off, double[] p, int k) {
+        double m = Double.POSITIVE_INFINITY;
+        for (int l = 0; l < k; l++) {
+            double x = c[off + l] + p[l];
+            m = x < m ? x : m;
+        }
+        return m;
+    }
+
+    @Override
+    public double maxPlus(double[] c, int off, double[] p, int k) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (int l = 0; l < k; l++) {
+            double x = c[off + l] + p[l];
+            m = x > m ? x : m;
+        }
+        return m;
+    }
+
+    @Override
+    public void range(double[] c, int off, int len, double[] minMax) {
+        double mn = minMax[0];
+        double mx = minMax[1];
+        for (int i = off; i < off + len; i++) {
+            double x = c[i];
+            mn = x < mn ? x : mn;
+            mx = x > mx ? x : mx;
+        }
+        minMax[0] = mn;
+        minMax[1] = mx;
+    }
+
+    @Override
+    public int argMinPlus(double[] c, int off, double[] p, int k) {
+        double m = minPlus(c, off, p, k);
+        for (int l = 0; l < k; l++) {
+            if (c[off + l] + p[l] == m) {
+                return l;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public long atMostPlus(double[] c, int off, double[] p, int from, int to, double threshold) {
+        long bits = 0;
+        for (int j = from; j < to; j++) {
+            if (c[off + j] + p[j] <= threshold) {
+                bits |= 1L << (j - from);
+            }
+        }
+        return bits;
+    }
+
+    @Override
+    public int argMinWithin(double[] c, int off, double[] p, int k, double eps, long[] bits, int bitsOff) {
+        int j = argMinPlus(c, off, p, k);
+        double thr = c[off + j] + p[j] + eps;
+        for (int from = 0; from < k; from += 64) {
+            bits[bitsOff + (from >>> 6)] = atMostPlus(c, off, p, from, Math.min(k, from + 64), thr);
+        }
+        return j;
+    }
 }

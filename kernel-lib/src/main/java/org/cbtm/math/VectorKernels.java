@@ -2,6 +2,7 @@ package org.cbtm.math;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -332,5 +333,153 @@ final class VectorKernels implements DenseKernels.Impl {
             }
             acc.intoArray(out, oo + q, mask);
         }
+    }
+
+    // ------------------------------------------------------------------ row scans
+
+    private static final DoubleVector POS_INF = DoubleVector.broadcast(S, Double.POSITIVE_INFINITY);
+    private static final DoubleVector NEG_INF = DoubleVector.broadcast(S, Double.NEGATIVE_INFINITY);
+
+    /** {@code c[off + l ..] + p[l ..]} for one vector of lanes, +infinity in lanes at or beyond {@code k}. */
+    private static DoubleVector sumOrInf(double[] c, int off, double[] p, int l, int k) {
+        if (l + L <= k) {
+            return DoubleVector.fromArray(S, c, off + l).add(DoubleVector.fromArray(S, p, l));
+        }
+        if (l >= k) {
+            return POS_INF;
+        }
+        VectorMask<Double> m = S.indexInRange(l, k);
+        return POS_INF.blend(DoubleVector.fromArray(S, c, off + l, m).add(DoubleVector.fromArray(S, p, l, m)), m);
+    }
+
+    /** Lane-wise minimum by compare and blend (cheaper than Math.min's NaN and signed-zero rules; inputs are not NaN). */
+    private static DoubleVector lmin(DoubleVector a, DoubleVector b) {
+        return a.blend(b, b.lt(a));
+    }
+
+    @Override
+    public double minPlus(double[] c, int off, double[] p, int k) {
+        // a tree of lane-wise minima (short dependency chains), then one horizontal reduction
+        DoubleVector m = lmin(lmin(sumOrInf(c, off, p, 0, k), sumOrInf(c, off, p, L, k)),
+                lmin(sumOrInf(c, off, p, 2 * L, k), sumOrInf(c, off, p, 3 * L, k)));
+        for (int l = W; l < k; l += W) {
+            m = lmin(m, lmin(lmin(sumOrInf(c, off, p, l, k), sumOrInf(c, off, p, l + L, k)),
+                    lmin(sumOrInf(c, off, p, l + 2 * L, k), sumOrInf(c, off, p, l + 3 * L, k))));
+        }
+        return m.reduceLanes(VectorOperators.MIN);
+    }
+
+    /** {@code c + p} for one vector of lanes, -infinity in lanes at or beyond {@code k}. */
+    private static DoubleVector sumOrNegInf(double[] c, int off, double[] p, int l, int k) {
+        if (l + L <= k) {
+            return DoubleVector.fromArray(S, c, off + l).add(DoubleVector.fromArray(S, p, l));
+        }
+        if (l >= k) {
+            return NEG_INF;
+        }
+        VectorMask<Double> m = S.indexInRange(l, k);
+        return NEG_INF.blend(DoubleVector.fromArray(S, c, off + l, m).add(DoubleVector.fromArray(S, p, l, m)), m);
+    }
+
+    private static DoubleVector lmax(DoubleVector a, DoubleVector b) {
+        return a.blend(b, b.compare(VectorOperators.GT, a));
+    }
+
+    @Override
+    public double maxPlus(double[] c, int off, double[] p, int k) {
+        DoubleVector m = lmax(lmax(sumOrNegInf(c, off, p, 0, k), sumOrNegInf(c, off, p, L, k)),
+                lmax(sumOrNegInf(c, off, p, 2 * L, k), sumOrNegInf(c, off, p, 3 * L, k)));
+        for (int l = W; l < k; l += W) {
+            m = lmax(m, lmax(lmax(sumOrNegInf(c, off, p, l, k), sumOrNegInf(c, off, p, l + L, k)),
+                    lmax(sumOrNegInf(c, off, p, l + 2 * L, k), sumOrNegInf(c, off, p, l + 3 * L, k))));
+        }
+        return m.reduceLanes(VectorOperators.MAX);
+    }
+
+    @Override
+    public void range(double[] c, int off, int len, double[] minMax) {
+        DoubleVector mn = POS_INF;
+        DoubleVector mx = NEG_INF;
+        int i = 0;
+        for (; i + L <= len; i += L) {
+            DoubleVector v = DoubleVector.fromArray(S, c, off + i);
+            mn = lmin(mn, v);
+            mx = lmax(mx, v);
+        }
+        double a = Math.min(minMax[0], mn.reduceLanes(VectorOperators.MIN));
+        double b = Math.max(minMax[1], mx.reduceLanes(VectorOperators.MAX));
+        for (; i < len; i++) {
+            double x = c[off + i];
+            a = x < a ? x : a;
+            b = x > b ? x : b;
+        }
+        minMax[0] = a;
+        minMax[1] = b;
+    }
+
+    @Override
+    public int argMinPlus(double[] c, int off, double[] p, int k) {
+        if (k <= W) { // one group of four vectors: keep them for the equality test
+            DoubleVector v0 = sumOrInf(c, off, p, 0, k);
+            DoubleVector v1 = sumOrInf(c, off, p, L, k);
+            DoubleVector v2 = sumOrInf(c, off, p, 2 * L, k);
+            DoubleVector v3 = sumOrInf(c, off, p, 3 * L, k);
+            double m = lmin(lmin(v0, v1), lmin(v2, v3)).reduceLanes(VectorOperators.MIN);
+            long bits = v0.eq(m).toLong() | v1.eq(m).toLong() << L | v2.eq(m).toLong() << (2 * L)
+                    | v3.eq(m).toLong() << (3 * L);
+            return bits == 0 ? -1 : Long.numberOfTrailingZeros(bits);
+        }
+        double m = minPlus(c, off, p, k);
+        for (int l = 0; l < k; l += L) {
+            long bits = sumOrInf(c, off, p, l, k).eq(m).toLong();
+            if (bits != 0) {
+                return l + Long.numberOfTrailingZeros(bits);
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public long atMostPlus(double[] c, int off, double[] p, int from, int to, double threshold) {
+        long bits = 0;
+        int j = from;
+        for (; j + L <= to; j += L) {
+            DoubleVector v = DoubleVector.fromArray(S, c, off + j).add(DoubleVector.fromArray(S, p, j));
+            bits |= v.compare(VectorOperators.LE, threshold).toLong() << (j - from);
+        }
+        if (j < to) {
+            VectorMask<Double> mask = S.indexInRange(j, to);
+            DoubleVector v = DoubleVector.fromArray(S, c, off + j, mask).add(DoubleVector.fromArray(S, p, j, mask));
+            bits |= v.compare(VectorOperators.LE, threshold).and(mask).toLong() << (j - from);
+        }
+        return bits;
+    }
+
+    @Override
+    public int argMinWithin(double[] c, int off, double[] p, int k, double eps, long[] bits, int bitsOff) {
+        if (k > W) {
+            int j = argMinPlus(c, off, p, k);
+            double thr = c[off + j] + p[j] + eps;
+            for (int from = 0; from < k; from += 64) {
+                bits[bitsOff + (from >>> 6)] = atMostPlus(c, off, p, from, Math.min(k, from + 64), thr);
+            }
+            return j;
+        }
+        DoubleVector v0 = sumOrInf(c, off, p, 0, k);
+        DoubleVector v1 = sumOrInf(c, off, p, L, k);
+        DoubleVector v2 = sumOrInf(c, off, p, 2 * L, k);
+        DoubleVector v3 = sumOrInf(c, off, p, 3 * L, k);
+        double m = lmin(lmin(v0, v1), lmin(v2, v3)).reduceLanes(VectorOperators.MIN);
+        long eq = v0.eq(m).toLong() | v1.eq(m).toLong() << L | v2.eq(m).toLong() << (2 * L)
+                | v3.eq(m).toLong() << (3 * L);
+        if (eq == 0) {
+            return -1;
+        }
+        int j = Long.numberOfTrailingZeros(eq);
+        double thr = c[off + j] + p[j] + eps; // the same sum as the scalar kernels form
+        bits[bitsOff] = v0.compare(VectorOperators.LE, thr).toLong() | v1.compare(VectorOperators.LE, thr).toLong() << L
+                | v2.compare(VectorOperators.LE, thr).toLong() << (2 * L)
+                | v3.compare(VectorOperators.LE, thr).toLong() << (3 * L);
+        return j;
     }
 }

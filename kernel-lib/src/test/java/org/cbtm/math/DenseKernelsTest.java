@@ -146,4 +146,60 @@ class DenseKernelsTest {
             }
         }
     }
+
+    @Test
+    void rowScansMatchPlainLoopsAndScalarBitForBit() {
+        SplittableRandom r = new SplittableRandom(8);
+        DenseKernels.Impl v = simd();
+        for (int k : new int[] {1, 2, 3, 7, 8, 9, 16, 31, 32, 33, 40, 64, 65, 100, 130}) {
+            for (int trial = 0; trial < 20; trial++) {
+                double[] c = random(r, 3 + k + 5);
+                double[] p = random(r, k);
+                if (trial % 3 == 0 && k > 2) { // ties: the first minimum wins
+                    c[3 + k - 1] = c[3 + 1] + p[1] - p[k - 1];
+                    c[3] = c[3 + 1] + p[1] - p[0];
+                }
+                double want = Double.POSITIVE_INFINITY;
+                int arg = -1;
+                for (int l = 0; l < k; l++) {
+                    if (c[3 + l] + p[l] < want) {
+                        want = c[3 + l] + p[l];
+                        arg = l;
+                    }
+                }
+                assertEquals(want, v.minPlus(c, 3, p, k), 0.0);
+                assertEquals(want, SCALAR.minPlus(c, 3, p, k), 0.0);
+                assertEquals(arg, v.argMinPlus(c, 3, p, k), "k " + k);
+                assertEquals(arg, SCALAR.argMinPlus(c, 3, p, k));
+                double thr = r.nextDouble(-1, 1);
+                for (int from = 0; from < k; from += 64) {
+                    int to = Math.min(k, from + 64);
+                    long bits = 0;
+                    for (int j = from; j < to; j++) {
+                        if (c[3 + j] + p[j] <= thr) {
+                            bits |= 1L << (j - from);
+                        }
+                    }
+                    assertEquals(bits, v.atMostPlus(c, 3, p, from, to, thr));
+                    assertEquals(bits, SCALAR.atMostPlus(c, 3, p, from, to, thr));
+                }
+                double eps = r.nextDouble(0, 0.5);
+                int words = (k + 63) / 64;
+                long[] b1 = new long[words + 1];
+                long[] b2 = new long[words + 1];
+                assertEquals(arg, v.argMinWithin(c, 3, p, k, eps, b1, 1));
+                assertEquals(arg, SCALAR.argMinWithin(c, 3, p, k, eps, b2, 1));
+                for (int w = 0; w < words; w++) {
+                    long bits = 0;
+                    for (int j = w * 64; j < Math.min(k, w * 64 + 64); j++) {
+                        if (c[3 + j] + p[j] <= c[3 + arg] + p[arg] + eps) {
+                            bits |= 1L << (j - w * 64);
+                        }
+                    }
+                    assertEquals(bits, b1[1 + w], "k " + k);
+                    assertEquals(bits, b2[1 + w]);
+                }
+            }
+        }
+    }
 }
