@@ -1,6 +1,7 @@
 package org.cbtm.cluster;
 
 import java.util.Arrays;
+import java.util.stream.IntStream;
 import org.cbtm.math.DenseKernels;
 import org.cbtm.math.DenseMatrix;
 import org.cbtm.math.Parallel;
@@ -71,12 +72,6 @@ public final class AuctionAssignment {
                          double[] clusterPrices) {
     }
 
-    static final boolean DEBUG = Boolean.getBoolean("cbtm.auction.debug");
-    private static final java.lang.management.ThreadMXBean MXB = java.lang.management.ManagementFactory.getThreadMXBean();
-
-    static long cpuNow() {
-        return DEBUG ? System.nanoTime() : 0;
-    }
 
     private AuctionAssignment() {
     }
@@ -142,14 +137,25 @@ public final class AuctionAssignment {
         }
         // the nearest-centre counts only decide where the N mod K extra places go
         Scan scan = Scan.of(cost, k, n, capacities == null && n % k != 0);
-        return solve(cost, k, n, capacities, options, initialPrices, scan.min, scan.max, scan.nearestCounts);
+        int[] cap = checkedCapacities(capacities, k, n, scan.nearestCounts);
+        double[] prices = startPrices(initialPrices, k);
+        int[] strides = levelStrides(n, k);
+        Stats st = new Stats();
+        // the coarse levels: every 4^j-th row of this matrix, coarsest first
+        levels(cost, k, n, cap, Arrays.copyOf(strides, strides.length - 1), prices,
+                options.epsFraction() * scale(scan.min, scan.max), st);
+        return finish(cost, k, n, cap, options, prices, scan.min, scan.max, null, st);
     }
 
     /**
-     * The balanced E-step of k-means: the squared distances of the rows of {@code x} to the {@code centres}
-     * ({@link Distances#all(DenseMatrix, DenseMatrix, double[])}, which also finds their range, so no extra pass is
-     * needed for eps) and their balanced assignment with capacities from {@link #capacities} (nearest-centre
-     * counts), starting from {@code initialPrices} (null: 0).
+     * The balanced E-step of k-means: the balanced assignment of the rows of {@code x} to the {@code centres} by
+     * squared distance, with capacities from {@link #capacities} (nearest-centre counts), starting from
+     * {@code initialPrices} (null: 0). The same problem, eps and guarantee as {@link #assign(double[], int, int,
+     * int[], Options, double[])} on {@link Distances#all} ({@code totalCost} is the total squared distance), computed
+     * faster: the costs are the distances less each row's norm ({@link Distances#reduced}, the same problem with one
+     * product and no extra pass), their range comes with them, and the coarse levels get the costs of their sample
+     * rows first and are solved (sequentially, with eps from the sample's own range: they only provide starting
+     * prices) while the costs of all rows are computed.
      */
     public static Result assign(DenseMatrix x, DenseMatrix centres, Options options, double[] initialPrices) {
         int n = x.rows();
@@ -157,14 +163,9 @@ public final class AuctionAssignment {
         if (n == 0) {
             throw new IllegalArgumentException("no documents to assign");
         }
-        double[] range = new double[2];
-        long q0 = cpuNow();
-        double[] cost = Distances.all(x, centres, range);
-        if (DEBUG) {
-            System.err.printf("distances %.3f ms%n", (cpuNow() - q0) / 1e6);
-        }
-        if (!Double.isFinite(range[0]) || !Double.isFinite(range[1])) {
-            throw new IllegalArgumentException("points and centres must be finite");
+        if (n < k) {
+            throw new IllegalArgumentException("cannot balance " + n + " documents over K = " + k
+                    + " clusters: need N >= K");
         }
         int[] counts = null;
         if (n % k != 0) {
@@ -173,34 +174,83 @@ public final class AuctionAssignment {
                 counts[j]++;
             }
         }
-        return solve(cost, k, n, null, options, initialPrices, range[0], range[1], counts);
+        int[] cap = capacities(n, k, counts);
+        double[] prices = startPrices(initialPrices, k);
+        int[] strides = levelStrides(n, k);
+        Stats st = new Stats();
+        double[] range = new double[2];
+        double[] norms = new double[n];
+        // squared distances less the row norms: the same problem (Distances.reduced)
+        double[] cost = new double[Math.multiplyExact(n, k)];
+        if (strides.length == 1) {
+            Distances.reducedInto(x, centres, 0, 1, cost, norms, range);
+        } else {
+            // the coarse levels read only the rows 0, cs, 2 cs, ...: their costs come first, then those levels are
+            // solved (sequentially; eps from the sample's own range: they only provide starting prices) while the
+            // costs of the other rows are computed
+            int cs = strides[strides.length - 2];
+            double[] sampleRange = new double[2];
+            Distances.reducedInto(x, centres, 0, cs, cost, norms, sampleRange);
+            checkFinite(sampleRange);
+            double sampleEps = options.epsFraction() * scale(sampleRange[0], sampleRange[1]);
+            int[] coarse = Arrays.copyOf(strides, strides.length - 1);
+            if (initialPrices != null) {
+                // warm prices (the previous Lloyd iteration's) need no cold start: only the finest coarse level
+                coarse = Arrays.copyOfRange(coarse, coarse.length - 1, coarse.length);
+            }
+            final int[] coarseLevels = coarse;
+            double[][] rest = new double[cs][];
+            IntStream.range(0, cs).parallel().forEach(task -> {
+                if (task == 0) {
+                    levels(cost, k, n, cap, coarseLevels, prices, sampleEps, st);
+                } else {
+                    rest[task] = new double[2];
+                    Distances.reducedInto(x, centres, task, cs, cost, norms, rest[task]);
+                }
+            });
+            range[0] = sampleRange[0];
+            range[1] = sampleRange[1];
+            for (int task = 1; task < cs; task++) {
+                range[0] = Math.min(range[0], rest[task][0]);
+                range[1] = Math.max(range[1], rest[task][1]);
+            }
+        }
+        checkFinite(range);
+        return finish(cost, k, n, cap, options, prices, range[0], range[1], norms, st);
     }
 
-    private static Result solve(double[] cost, int k, int n, int[] capacities, Options options, double[] initialPrices,
-                                double costMin, double costMax, int[] nearestCounts) {
-        int[] cap;
-        if (capacities == null) {
-            cap = capacities(n, k, nearestCounts);
-        } else {
-            if (capacities.length != k) {
-                throw new IllegalArgumentException("need " + k + " capacities, got " + capacities.length);
-            }
-            long s = 0;
-            for (int c : capacities) {
-                if (c < 0) {
-                    throw new IllegalArgumentException("negative capacity");
-                }
-                s += c;
-            }
-            if (s != n) {
-                throw new IllegalArgumentException("capacities sum to " + s + ", not N = " + n);
-            }
-            cap = capacities.clone();
+    private static void checkFinite(double[] range) {
+        if (!Double.isFinite(range[0]) || !Double.isFinite(range[1])) {
+            throw new IllegalArgumentException("points and centres must be finite");
         }
-        double range = costMax - costMin;
-        double scale = range > 0 ? range : 1.0;
-        double eps = options.epsFraction() * scale;
-        double finalEps = options.finalEpsFraction() * scale;
+    }
+
+    private static double scale(double min, double max) {
+        double range = max - min;
+        return range > 0 ? range : 1.0;
+    }
+
+    private static int[] checkedCapacities(int[] capacities, int k, int n, int[] nearestCounts) {
+        if (capacities == null) {
+            return capacities(n, k, nearestCounts);
+        }
+        if (capacities.length != k) {
+            throw new IllegalArgumentException("need " + k + " capacities, got " + capacities.length);
+        }
+        long s = 0;
+        for (int c : capacities) {
+            if (c < 0) {
+                throw new IllegalArgumentException("negative capacity");
+            }
+            s += c;
+        }
+        if (s != n) {
+            throw new IllegalArgumentException("capacities sum to " + s + ", not N = " + n);
+        }
+        return capacities.clone();
+    }
+
+    private static double[] startPrices(double[] initialPrices, int k) {
         double[] prices = new double[k];
         if (initialPrices != null) {
             if (initialPrices.length != k) {
@@ -213,29 +263,44 @@ public final class AuctionAssignment {
                 prices[j] = initialPrices[j];
             }
         }
-        int rounds = 0;
-        int phases = 0;
-        long moves = 0;
+        return prices;
+    }
+
+    /** Price raises and moves, summed over levels and phases. */
+    private static final class Stats {
+        int raises;
+        long moves;
+    }
+
+    /**
+     * Solves the levels with the given strides over the {@code n} rows of {@code cost} in turn, each starting from the
+     * prices the previous one left (capacities in proportion to {@code cap}); returns the last level's assignment.
+     */
+    private static int[] levels(double[] cost, int k, int n, int[] cap, int[] strides, double[] prices, double eps,
+                                Stats st) {
         int[] assignment = null;
-        int[] strides = levelStrides(n, k);
+        for (int stride : strides) {
+            int m = (n + stride - 1) / stride;
+            Level level = new Level(cost, k, m, stride, stride == 1 ? cap : proportional(cap, n, m));
+            level.solve(prices, eps);
+            st.raises += level.raises;
+            st.moves += level.moves;
+            assignment = level.assign;
+        }
+        return assignment;
+    }
+
+    /** The full level (and, with eps scaling, its later phases), from the coarse levels' prices. */
+    private static Result finish(double[] cost, int k, int n, int[] cap, Options options, double[] prices,
+                                 double costMin, double costMax, double[] rowOffsets, Stats st) {
+        double scale = scale(costMin, costMax);
+        double eps = options.epsFraction() * scale;
+        double finalEps = options.finalEpsFraction() * scale;
+        int phases = 0;
+        int[] assignment;
         while (true) {
             phases++;
-            // the first phase climbs the levels (coarse samples first); later phases only refine the full level
-            for (int li = phases == 1 ? 0 : strides.length - 1; li < strides.length; li++) {
-                int stride = strides[li];
-                int m = (n + stride - 1) / stride;
-                Level level = new Level(cost, k, m, stride, stride == 1 ? cap : proportional(cap, n, m));
-                long d0 = cpuNow();
-                level.solve(prices, eps);
-                if (DEBUG) {
-                    System.err.printf("level stride %d m %d: raises %d moves %d init %.3f aug %.3f raise %.3f total %.3f ms%n", stride, m, level.raises, level.moves, level.tInit / 1e6, level.tAug / 1e6, level.tRaise / 1e6, (cpuNow() - d0) / 1e6);
-                }
-                rounds += level.raises;
-                moves += level.moves;
-                if (stride == 1) {
-                    assignment = level.assign;
-                }
-            }
+            assignment = levels(cost, k, n, cap, new int[] {1}, prices, eps, st);
             if (eps <= finalEps) {
                 break;
             }
@@ -243,27 +308,26 @@ public final class AuctionAssignment {
         }
         double total = 0;
         for (int i = 0; i < n; i++) {
-            total += cost[i * k + assignment[i]];
+            double c = cost[i * k + assignment[i]];
+            total += rowOffsets == null ? c : Math.max(0, c + rowOffsets[i]);
         }
-        return new Result(assignment, rounds, phases, eps, total, moves, prices);
+        return new Result(assignment, st.raises, phases, eps, total, st.moves, prices);
     }
 
     /** Rows per level: each coarser level takes every 4th row of the next; the coarsest keeps >= 16 per cluster. */
     static int[] levelStrides(int n, int k) {
-        int factor = Integer.getInteger("cbtm.auction.factor", 4);
-        long minRows = Math.max(Integer.getInteger("cbtm.auction.minrows", 256), (long) Integer.getInteger("cbtm.auction.perk", 16) * k);
-        int maxLevels = Integer.getInteger("cbtm.auction.levels", 99);
+        long minRows = Math.max(256L, 16L * k);
         int count = 1;
-        long stride = factor;
-        while ((n + stride - 1) / stride >= minRows && stride <= (1 << 20) && count < maxLevels) {
+        long stride = 4;
+        while ((n + stride - 1) / stride >= minRows && stride <= (1 << 20)) {
             count++;
-            stride *= factor;
+            stride *= 4;
         }
         int[] out = new int[count];
         int s = 1;
         for (int i = count - 1; i >= 0; i--) {
             out[i] = s;
-            s *= factor;
+            s *= 4;
         }
         return out;
     }
@@ -365,8 +429,7 @@ public final class AuctionAssignment {
         final double[] best;
         final int[] bestIdx;
         final long[] within;   // bit set per row: clusters whose reduced cost is <= best + eps
-        final long[] fresh;    // the recomputed bit sets of a price raise
-        final boolean[] changed;
+        long[] fresh;          // the recomputed bit sets of a price raise (allocated by the first raise)
         final int[] count;
         final int[] excess;
         final int[] arcs;      // arcs[a * k + b]: rows of a within eps in b (b != a)
@@ -374,12 +437,17 @@ public final class AuctionAssignment {
         final long[] seen;     // the search's visited clusters
         final int[] cursor;    // per (a, b): how far a's member list has been searched for a row movable to b
         final int[][] members; // rows of each cluster that can move (another cluster within eps); append-only, rows that left are skipped
+        int[][] rowsOf;        // all rows of each cluster, append-only, rows that left skipped (built by the first raise)
+        final int[] rowsOfCount;
+        final int[] stamp;     // the raise that last visited a row (a row can be listed twice)
+        int[] visit;           // the rows a raise visits
+        int raiseId;
         final int[] memberCount;
         final int[] parent;
         final int[] queue;
         final boolean[] reach;
         final double[] outside; // prices with +infinity on the reached clusters
-        final double[] outMin;  // per row of a reached cluster: its cheapest reduced cost outside them
+        double[] outMin;        // per row of a reached cluster: its cheapest reduced cost outside them (first raise)
         int totalExcess;
         int raises;
         long moves;
@@ -395,8 +463,6 @@ public final class AuctionAssignment {
             best = new double[m];
             bestIdx = new int[m];
             within = new long[m * words];
-            fresh = new long[m * words];
-            changed = new boolean[m];
             count = new int[k];
             excess = new int[k];
             arcs = new int[k * k];
@@ -405,11 +471,13 @@ public final class AuctionAssignment {
             cursor = new int[k * k];
             members = new int[k][];
             memberCount = new int[k];
+            rowsOfCount = new int[k];
+            stamp = new int[m];
+            visit = new int[64];
             parent = new int[k];
             queue = new int[k];
             reach = new boolean[k];
             outside = new double[k];
-            outMin = new double[m];
         }
 
         /** The rows of the level, in parallel blocks when there are many (each row is independent). */
@@ -467,16 +535,13 @@ public final class AuctionAssignment {
             }
         }
 
-        long tInit, tAug, tRaise;
-
         void solve(double[] p, double eps) {
-            long t0 = cpuNow();
             forRows((b, from, to) -> {
+                DenseKernels.argMinWithinRows(cost, from * rowStep, rowStep, to - from, p, k, eps, bestIdx, from,
+                        within, from * words);
                 for (int t = from; t < to; t++) {
-                    int o = t * rowStep;
-                    int j = DenseKernels.argMinWithin(cost, o, p, k, eps, within, t * words);
-                    bestIdx[t] = j;
-                    best[t] = cost[o + j] + p[j];
+                    int j = bestIdx[t];
+                    best[t] = cost[t * rowStep + j] + p[j];
                     assign[t] = j;
                 }
             });
@@ -501,19 +566,9 @@ public final class AuctionAssignment {
                     addArcs(t, a, 1);
                 }
             }
-            long a0 = cpuNow();
-            while (true) {
-                long x0 = cpuNow();
-                boolean done = augment();
-                tAug += cpuNow() - x0;
-                if (done) {
-                    break;
-                }
-                x0 = cpuNow();
+            while (!augment()) {
                 raise(p, eps);
-                tRaise += cpuNow() - x0;
             }
-            tInit = a0 - t0;
         }
 
         /** Moves rows along chains until nothing is over-full (true) or no chain exists (false; reach is set). */
@@ -605,6 +660,9 @@ public final class AuctionAssignment {
             count[u]--;
             count[v]++;
             addMember(v, t); // it can move back to u at least
+            if (rowsOf != null) {
+                addRow(v, t);
+            }
             moves++;
         }
 
@@ -614,7 +672,26 @@ public final class AuctionAssignment {
          * cluster or eps band involves a raised cluster. One SIMD scan per row of a reached cluster (its cheapest
          * outside reduced cost); the other rows need at most a few scalar checks.
          */
+        private void addRow(int a, int t) {
+            if (rowsOfCount[a] == rowsOf[a].length) {
+                rowsOf[a] = Arrays.copyOf(rowsOf[a], rowsOf[a].length * 2);
+            }
+            rowsOf[a][rowsOfCount[a]++] = t;
+        }
+
         private void raise(double[] p, double eps) {
+            if (rowsOf == null) { // the first raise of this level: per-cluster row lists and scratch
+                rowsOf = new int[k][];
+                for (int j = 0; j < k; j++) {
+                    rowsOf[j] = new int[count[j] + 16];
+                }
+                for (int t = 0; t < m; t++) {
+                    int a = assign[t];
+                    rowsOf[a][rowsOfCount[a]++] = t;
+                }
+                fresh = new long[m * words];
+                outMin = new double[m];
+            }
             long[] raised = new long[words];
             for (int j = 0; j < k; j++) {
                 outside[j] = reach[j] ? Double.POSITIVE_INFINITY : p[j];
@@ -622,44 +699,100 @@ public final class AuctionAssignment {
                     raised[j >>> 6] |= 1L << (j & 63);
                 }
             }
-            int nb = Parallel.blocks(m, BLOCK);
-            double[] part = new double[nb];
-            Arrays.fill(part, Double.POSITIVE_INFINITY);
-            forRows((b, from, to) -> {
-                double d = Double.POSITIVE_INFINITY;
-                for (int t = from; t < to; t++) {
-                    int a = assign[t];
-                    if (reach[a]) {
-                        int o = t * rowStep;
-                        double mo = DenseKernels.minPlus(cost, o, outside, k);
-                        outMin[t] = mo;
-                        d = Math.min(d, mo + eps - (cost[o + a] + p[a]));
+            raiseId++;
+            // the rows of the reached clusters, and their cheapest outside costs in one kernel call
+            int nv = 0;
+            for (int a = 0; a < k; a++) {
+                if (!reach[a]) {
+                    continue;
+                }
+                int[] list = rowsOf[a];
+                for (int i = 0, c = rowsOfCount[a]; i < c; i++) {
+                    int t = list[i];
+                    if (assign[t] == a && stamp[t] != raiseId) {
+                        stamp[t] = raiseId;
+                        if (nv == visit.length) {
+                            visit = Arrays.copyOf(visit, nv * 2);
+                        }
+                        visit[nv++] = t;
                     }
                 }
-                part[b] = d;
-            });
-            double delta = Double.POSITIVE_INFINITY;
-            for (double d : part) {
-                delta = Math.min(delta, d);
             }
-            if (!(delta < Double.POSITIVE_INFINITY)) {
+            int[] offs = new int[nv];
+            for (int i = 0; i < nv; i++) {
+                offs[i] = visit[i] * rowStep;
+            }
+            double[] mos = new double[nv];
+            DenseKernels.minPlusRows(cost, offs, nv, outside, k, mos);
+            // per row of a reached cluster: the raise at which an outside cluster gets within eps of it
+            double[] room = new double[nv];
+            double minRoom = Double.POSITIVE_INFINITY;
+            for (int i = 0; i < nv; i++) {
+                int t = visit[i];
+                int a = assign[t];
+                outMin[t] = mos[i];
+                room[i] = mos[i] + eps - (cost[offs[i] + a] + p[a]);
+                minRoom = Math.min(minRoom, room[i]);
+            }
+            if (!(minRoom < Double.POSITIVE_INFINITY)) {
                 throw new IllegalStateException("balanced assignment: the over-full clusters reach every cluster");
+            }
+            // the smallest raise opens one arc. When a single cluster is out of reach and lacks d rows, raise by the
+            // d-th smallest room instead: the d - 1 rows below it leave the eps band of their cluster and move to
+            // their cheapest one (that cluster, or another raised one), the d-th becomes movable, so one raise fills
+            // that cluster rather than d raises (rows taken from full clusters leave gaps inside the reach, which
+            // chains then fill)
+            int outsideCluster = -1;
+            int reached = 0;
+            for (int j = 0; j < k; j++) {
+                if (reach[j]) {
+                    reached++;
+                } else {
+                    outsideCluster = j;
+                }
+            }
+            double delta = minRoom;
+            int need = reached == k - 1 ? -excess[outsideCluster] : 0;
+            if (need >= 2 && nv >= 2) {
+                delta = kthSmallest(room.clone(), nv, Math.min(need, nv) - 1);
             }
             for (int j = 0; j < k; j++) {
                 if (reach[j]) {
                     p[j] += delta;
                 }
             }
-            final double dl = delta;
-            forRows((b, from, to) -> {
-                for (int t = from; t < to; t++) {
-                    changed[t] = refresh(t, p, eps, dl, raised);
+            for (int i = 0; i < nv; i++) {
+                if (room[i] < delta) {
+                    leave(visit[i], p, eps);
                 }
-            });
-            for (int t = 0; t < m; t++) {
-                if (changed[t]) {
+            }
+            // the other rows that can change: those with a raised cluster in their band (all of them can move, so
+            // they are on the member lists)
+            int inside = nv;
+            for (int a = 0; a < k; a++) {
+                if (reach[a]) {
+                    continue;
+                }
+                int[] list = members[a];
+                for (int i = 0, c = memberCount[a]; i < c; i++) {
+                    int t = list[i];
+                    if (assign[t] == a && stamp[t] != raiseId && intersects(t, raised)) {
+                        stamp[t] = raiseId;
+                        if (nv == visit.length) {
+                            visit = Arrays.copyOf(visit, nv * 2);
+                        }
+                        visit[nv++] = t;
+                    }
+                }
+            }
+            for (int i = 0; i < nv; i++) {
+                int t = visit[i];
+                if (i < inside && room[i] < delta) {
+                    continue; // moved by leave(), already up to date
+                }
+                if (refresh(t, p, eps, delta, raised)) {
                     int a = assign[t];
-                    boolean listed = movableSomewhere(t, a);
+                    boolean listed = i >= inside || movableSomewhere(t, a);
                     addArcs(t, a, -1);
                     System.arraycopy(fresh, t * words, within, t * words, words);
                     addArcs(t, a, 1);
@@ -670,6 +803,71 @@ public final class AuctionAssignment {
             }
             Arrays.fill(cursor, 0); // rows may have become movable anywhere
             raises++;
+        }
+
+        /** Row t is no longer within eps in its cluster (after a raise): to its cheapest cluster, with a fresh band. */
+        private void leave(int t, double[] p, double eps) {
+            int u = assign[t];
+            addArcs(t, u, -1);
+            int o = t * rowStep;
+            int j = DenseKernels.argMinWithin(cost, o, p, k, eps, within, t * words);
+            bestIdx[t] = j;
+            best[t] = cost[o + j] + p[j];
+            assign[t] = j;
+            count[u]--;
+            count[j]++;
+            totalExcess += (excess[u] > 0 ? -1 : 0) + (excess[j] >= 0 ? 1 : 0);
+            excess[u]--;
+            excess[j]++;
+            addArcs(t, j, 1);
+            addRow(j, t);
+            if (movableSomewhere(t, j)) {
+                addMember(j, t);
+            }
+            moves++;
+        }
+
+        /** The value of rank {@code r} (0 = smallest) among {@code v[0, n)}; reorders {@code v}. */
+        private static double kthSmallest(double[] v, int n, int r) {
+            int lo = 0;
+            int hi = n - 1;
+            while (lo < hi) {
+                double pivot = v[(lo + hi) >>> 1];
+                int i = lo;
+                int j = hi;
+                while (i <= j) {
+                    while (v[i] < pivot) {
+                        i++;
+                    }
+                    while (v[j] > pivot) {
+                        j--;
+                    }
+                    if (i <= j) {
+                        double x = v[i];
+                        v[i] = v[j];
+                        v[j] = x;
+                        i++;
+                        j--;
+                    }
+                }
+                if (r <= j) {
+                    hi = j;
+                } else if (r >= i) {
+                    lo = i;
+                } else {
+                    return v[r];
+                }
+            }
+            return v[r];
+        }
+
+        private boolean intersects(int t, long[] set) {
+            for (int w = 0; w < words; w++) {
+                if ((within[t * words + w] & set[w]) != 0) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** After a raise of the reached clusters by {@code delta}: row t's cheapest cost and eps band; true when the band changed (in fresh). */

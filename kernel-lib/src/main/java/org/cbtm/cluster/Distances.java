@@ -6,22 +6,28 @@ import org.cbtm.math.Parallel;
 import org.cbtm.math.Vectors;
 
 /**
- * Squared Euclidean distances between rows and centres as {@code ||x||^2 - 2 x.c + ||c||^2} over dense
- * row-major arrays, multithreaded over row blocks. The dot products are one matrix product with the centres
- * transposed ({@code dims x K}) by {@link DenseKernels#multiply} (register-tiled, SIMD when available), a block of
- * rows at a time; the nearest centre is taken from each block while it is still in cache.
+ * Squared Euclidean distances between rows and centres as {@code ||x||^2 - 2 x.c + ||c||^2} over dense row-major
+ * arrays, multithreaded over row blocks. The part that depends on the centre, {@code ||c||^2 - 2 x.c}, is one matrix
+ * product with bias ({@link DenseKernels#multiply(double[], int, int, int, int, double[], int, boolean, double[], int,
+ * int, double[])}: the centres transposed and scaled by -2, each chain starting at {@code ||c||^2}), register-tiled
+ * and SIMD when available; the nearest centre is taken from each block of rows while it is in cache.
  */
 public final class Distances {
-    /** Rows per product in {@link #nearest}: their dot products ({@code SUB x K}) stay in L1/L2. */
+    /** Rows per product in {@link #nearest}: their costs ({@code SUB x K}) stay in L1/L2. */
     private static final int SUB = 64;
-    /** Rows per parallel block of {@link #all} (fixed: its range reduction does not depend on the thread count). */
+    /** Rows per parallel block of {@link #reduced} (fixed: its range reduction does not depend on the thread count). */
     private static final int RANGE_BLOCK = 2048;
 
     private Distances() {
     }
 
-    static double[] transposeCentres(DenseMatrix c) {
-        return c.transpose().data();
+    /** The centres transposed ({@code dims x K}) and multiplied by -2 (exact). */
+    private static double[] minusTwoTransposed(DenseMatrix c) {
+        double[] t = c.transpose().data();
+        for (int i = 0; i < t.length; i++) {
+            t[i] *= -2;
+        }
+        return t;
     }
 
     private static void checkDims(DenseMatrix x, DenseMatrix c) {
@@ -42,27 +48,21 @@ public final class Distances {
         int n = x.rows();
         int k = c.rows();
         int dims = x.cols();
-        double[] ct = transposeCentres(c);
+        double[] m = minusTwoTransposed(c);
         double[] cc = c.rowSquaredNorms();
         double[] xd = x.data();
         int[] out = new int[n];
-        double[] zero = new double[k];
         Parallel.forRows(n, 512, (b, from, to) -> {
-            double[] dot = new double[SUB * k];
+            double[] cost = new double[SUB * k];
+            double[] xx = minDistance == null ? null : new double[SUB];
             for (int i0 = from; i0 < to; i0 += SUB) {
                 int rows = Math.min(SUB, to - i0);
-                DenseKernels.multiply(xd, i0 * dims, dims, rows, dims, ct, k, false, dot, 0, k);
-                for (int r = 0; r < rows; r++) {
-                    int o = r * k;
-                    for (int j = 0; j < k; j++) {
-                        dot[o + j] = cc[j] - 2 * dot[o + j];
-                    }
-                    int best = DenseKernels.argMinPlus(dot, o, zero, k); // ties: the lower index
-                    int i = i0 + r;
-                    out[i] = Math.max(best, 0); // -1 only for NaN input
-                    if (minDistance != null) {
-                        double xx = Vectors.dot(xd, i * dims, xd, i * dims, dims);
-                        minDistance[i] = Math.max(0, xx + dot[o + out[i]]);
+                DenseKernels.multiply(xd, i0 * dims, dims, rows, dims, m, k, false, cost, 0, k, cc);
+                DenseKernels.argMinRows(cost, 0, rows, k, out, i0);
+                if (minDistance != null) {
+                    DenseKernels.squaredNorms(xd, i0 * dims, dims, rows, dims, xx, 0, 1);
+                    for (int r = 0; r < rows; r++) {
+                        minDistance[i0 + r] = Math.max(0, xx[r] + cost[r * k + out[i0 + r]]);
                     }
                 }
             }
@@ -71,28 +71,39 @@ public final class Distances {
     }
 
     /**
-     * All squared distances, document-major: {@code result[i * K + j]} = distance of row {@code i} to centre
-     * {@code j} (the layout the auction reads).
+     * The squared distances less each row's squared norm, document-major: {@code result[i * K + j] = ||c_j||^2 - 2
+     * x_i . c_j}. Per row they differ from the distances by a constant, so they have the same nearest centre and the
+     * same balanced assignments (the total changes by the sum of the norms), at the cost of one product.
+     * {@code rowNorms} (when not null) receives {@code ||x_i||^2}; {@code range} (when not null) the smallest and the
+     * largest squared distance (each at least 0), or NaN when a row or a centre is not finite.
      */
-    public static double[] all(DenseMatrix x, DenseMatrix c) {
-        return all(x, c, null);
+    public static double[] reduced(DenseMatrix x, DenseMatrix c, double[] rowNorms, double[] range) {
+        checkDims(x, c);
+        double[] out = new double[Math.multiplyExact(x.rows(), c.rows())];
+        double[] xx = rowNorms != null ? rowNorms : range != null ? new double[x.rows()] : null;
+        reducedInto(x, c, 0, 1, out, xx, range);
+        return out;
     }
 
     /**
-     * {@link #all(DenseMatrix, DenseMatrix)}; when {@code range} is not null it receives the smallest and the largest
-     * distance ({@code range[0]}, {@code range[1]}), found while each block is in cache (the balanced assignment's
-     * eps is a fraction of that range). Non-finite input gives non-finite distances and a non-finite range.
+     * {@link #reduced} for the rows {@code first, first + step, ...} only, written at their places of {@code out}
+     * ({@code N x K}) and {@code rowNorms} (when not null; required with {@code range}); {@code range} covers those
+     * rows. Lets a caller start on a sample of the rows before the others are done.
      */
-    public static double[] all(DenseMatrix x, DenseMatrix c, double[] range) {
+    public static void reducedInto(DenseMatrix x, DenseMatrix c, int first, int step, double[] out, double[] rowNorms,
+                                   double[] range) {
         checkDims(x, c);
         int n = x.rows();
         int k = c.rows();
         int dims = x.cols();
-        double[] ct = transposeCentres(c);
+        if (out.length != (long) n * k || first < 0 || step < 1 || (range != null && rowNorms == null)) {
+            throw new IllegalArgumentException("reducedInto: out must be N x K, first >= 0, step >= 1, norms for a range");
+        }
+        int count = first >= n ? 0 : (n - first + step - 1) / step;
+        double[] m = minusTwoTransposed(c);
         double[] cc = c.rowSquaredNorms();
         double[] xd = x.data();
-        double[] out = new double[Math.multiplyExact(n, k)];
-        int nb = Parallel.blocks(n, RANGE_BLOCK);
+        int nb = Parallel.blocks(count, RANGE_BLOCK);
         double[] mins = new double[nb];
         double[] maxs = new double[nb];
         boolean finiteCentres = true;
@@ -100,26 +111,25 @@ public final class Distances {
             finiteCentres &= Double.isFinite(v);
         }
         final boolean fc = finiteCentres;
-        Parallel.forBlocks(n, RANGE_BLOCK, (b, from, to) -> {
+        Parallel.forBlocks(count, RANGE_BLOCK, (b, from, to) -> {
             double[] mm = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
             boolean finite = fc;
-            for (int i0 = from; i0 < to; i0 += SUB) {
-                int rows = Math.min(SUB, to - i0);
-                DenseKernels.multiply(xd, i0 * dims, dims, rows, dims, ct, k, false, out, i0 * k, k);
-                for (int i = i0; i < i0 + rows; i++) {
-                    double xx = Vectors.dot(xd, i * dims, xd, i * dims, dims);
-                    finite &= Double.isFinite(xx); // with finite rows and centres every distance is finite
-                    int o = i * k;
-                    for (int j = 0; j < k; j++) {
-                        out[o + j] = Math.max(0, xx - 2 * out[o + j] + cc[j]);
-                    }
+            for (int t0 = from; t0 < to; t0 += SUB) {
+                int rows = Math.min(SUB, to - t0);
+                int i0 = first + t0 * step; // rows i0, i0 + step, ...
+                DenseKernels.multiply(xd, i0 * dims, step * dims, rows, dims, m, k, false, out, i0 * k, step * k, cc);
+                if (rowNorms != null) {
+                    DenseKernels.squaredNorms(xd, i0 * dims, step * dims, rows, dims, rowNorms, i0, step);
                 }
                 if (range != null) {
-                    DenseKernels.range(out, i0 * k, rows * k, mm); // the block is still in cache
+                    for (int r = 0; r < rows; r++) {
+                        finite &= Double.isFinite(rowNorms[i0 + r * step]); // finite rows and centres: finite costs
+                    }
+                    DenseKernels.rowRange(out, i0 * k, step * k, rows, k, rowNorms, i0, step, mm); // still in cache
                 }
             }
             mins[b] = finite ? mm[0] : Double.NaN;
-            maxs[b] = mm[1];
+            maxs[b] = finite ? mm[1] : Double.NaN;
         });
         if (range != null) {
             double mn = Double.POSITIVE_INFINITY;
@@ -128,9 +138,30 @@ public final class Distances {
                 mn = Math.min(mn, mins[b]);
                 mx = Math.max(mx, maxs[b]);
             }
-            range[0] = mn;
-            range[1] = mx;
+            // the distances are clamped at 0 (rounding can make ||x||^2 - 2 x.c + ||c||^2 slightly negative)
+            range[0] = Math.max(0, mn);
+            range[1] = Math.max(0, mx);
         }
+    }
+
+    /**
+     * All squared distances, document-major: {@code result[i * K + j]} = distance of row {@code i} to centre
+     * {@code j} (at least 0).
+     */
+    public static double[] all(DenseMatrix x, DenseMatrix c) {
+        int n = x.rows();
+        int k = c.rows();
+        double[] xx = new double[n];
+        double[] out = reduced(x, c, xx, null);
+        Parallel.forRows(n, 1024, (b, from, to) -> {
+            for (int i = from; i < to; i++) {
+                double a = xx[i];
+                int o = i * k;
+                for (int j = 0; j < k; j++) {
+                    out[o + j] = Math.max(0, a + out[o + j]);
+                }
+            }
+        });
         return out;
     }
 }

@@ -16,7 +16,7 @@ public final class DenseKernels {
     /** What both implementations provide; see the public methods for the contracts. */
     interface Impl {
         void multiply(double[] a, int ao, int lda, int rows, int c, double[] m, int mc, boolean upper,
-                      double[] out, int oo, int ldo);
+                      double[] out, int oo, int ldo, double[] bias);
 
         void gramUpper(double[] a, int from, int to, int c, double[] g);
 
@@ -28,11 +28,19 @@ public final class DenseKernels {
 
         long atMostPlus(double[] c, int off, double[] p, int from, int to, double threshold);
 
-        double maxPlus(double[] c, int off, double[] p, int k);
+        void squaredNorms(double[] a, int off, int lda, int rows, int dims, double[] out, int outOff, int outStep);
 
-        void range(double[] c, int off, int len, double[] minMax);
+        void rowRange(double[] c, int off, int ldc, int rows, int k, double[] add, int addOff, int addStep,
+                      double[] minMax);
+
+        void argMinRows(double[] c, int off, int rows, int k, int[] out, int outOff);
 
         int argMinWithin(double[] c, int off, double[] p, int k, double eps, long[] bits, int bitsOff);
+
+        void minPlusRows(double[] c, int[] rowOff, int count, double[] p, int k, double[] out);
+
+        void argMinWithinRows(double[] c, int off, int ldc, int rows, double[] p, int k, double eps, int[] idx,
+                              int idxOff, long[] bits, int bitsOff);
 
         /** Doubles per SIMD vector; 1 for the scalar kernels. */
         int lanes();
@@ -78,10 +86,20 @@ public final class DenseKernels {
      */
     public static void multiply(double[] a, int ao, int lda, int rows, int c, double[] m, int mc, boolean upper,
                                 double[] out, int oo, int ldo) {
+        multiply(a, ao, lda, rows, c, m, mc, upper, out, oo, ldo, null);
+    }
+
+    /**
+     * As {@link #multiply(double[], int, int, int, int, double[], int, boolean, double[], int, int)}, each output
+     * row starting from {@code bias[0, mc)} instead of 0 (when not null): {@code out = bias + A M}, the chains then
+     * continue from the bias.
+     */
+    public static void multiply(double[] a, int ao, int lda, int rows, int c, double[] m, int mc, boolean upper,
+                                double[] out, int oo, int ldo, double[] bias) {
         if (rows <= 0 || mc <= 0) {
             return;
         }
-        IMPL.multiply(a, ao, lda, rows, c, m, mc, upper, out, oo, ldo);
+        IMPL.multiply(a, ao, lda, rows, c, m, mc, upper, out, oo, ldo, bias);
     }
 
     /**
@@ -119,17 +137,29 @@ public final class DenseKernels {
         return IMPL.minPlus(c, off, p, k);
     }
 
-    /** {@code max over l < k of (c[off + l] + p[l])}, -infinity when {@code k = 0} (the sums must not be NaN). */
-    public static double maxPlus(double[] c, int off, double[] p, int k) {
-        return IMPL.maxPlus(c, off, p, k);
+    /**
+     * {@code out[outOff + r*outStep]} = the squared L2 norm of the {@code dims} values at {@code a[off + r*lda ..]}
+     * for {@code r < rows}, summed as eight fma chains over the columns {@code d mod 8} combined as
+     * {@code ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))}: one order for every implementation.
+     */
+    public static void squaredNorms(double[] a, int off, int lda, int rows, int dims, double[] out, int outOff,
+                                    int outStep) {
+        IMPL.squaredNorms(a, off, lda, rows, dims, out, outOff, outStep);
     }
 
     /**
-     * Lowers {@code minMax[0]} to the smallest and raises {@code minMax[1]} to the largest of {@code c[off, off + len)}
-     * (the values must not be NaN).
+     * Over {@code rows} rows of {@code k} values at {@code c[off + r*ldc ..]}: lowers {@code minMax[0]} to the
+     * smallest and raises {@code minMax[1]} to the largest {@code c[off + r*ldc + j] + add[addOff + r*addStep]}
+     * (values not NaN).
      */
-    public static void range(double[] c, int off, int len, double[] minMax) {
-        IMPL.range(c, off, len, minMax);
+    public static void rowRange(double[] c, int off, int ldc, int rows, int k, double[] add, int addOff, int addStep,
+                                double[] minMax) {
+        IMPL.rowRange(c, off, ldc, rows, k, add, addOff, addStep, minMax);
+    }
+
+    /** {@code out[outOff + r]} = the first {@code j < k} with the smallest {@code c[off + r*k + j]} (not NaN). */
+    public static void argMinRows(double[] c, int off, int rows, int k, int[] out, int outOff) {
+        IMPL.argMinRows(c, off, rows, k, out, outOff);
     }
 
     /** The first {@code l < k} where {@code c[off + l] + p[l]} is smallest (the sums must not be NaN). */
@@ -154,5 +184,19 @@ public final class DenseKernels {
      */
     public static int argMinWithin(double[] c, int off, double[] p, int k, double eps, long[] bits, int bitsOff) {
         return IMPL.argMinWithin(c, off, p, k, eps, bits, bitsOff);
+    }
+
+    /** {@code out[i] = }{@link #minPlus}{@code (c, rowOff[i], p, k)} for {@code i < count}. */
+    public static void minPlusRows(double[] c, int[] rowOff, int count, double[] p, int k, double[] out) {
+        IMPL.minPlusRows(c, rowOff, count, p, k, out);
+    }
+
+    /**
+     * {@link #argMinWithin} for {@code rows} rows at {@code c[off + r*ldc ..]}: the index into {@code idx[idxOff + r]}
+     * and the bit set into {@code bits[bitsOff + r*words ..]} ({@code words = (k + 63) / 64}).
+     */
+    public static void argMinWithinRows(double[] c, int off, int ldc, int rows, double[] p, int k, double eps,
+                                        int[] idx, int idxOff, long[] bits, int bitsOff) {
+        IMPL.argMinWithinRows(c, off, ldc, rows, p, k, eps, idx, idxOff, bits, bitsOff);
     }
 }

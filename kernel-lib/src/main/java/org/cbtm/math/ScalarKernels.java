@@ -15,11 +15,15 @@ final class ScalarKernels implements DenseKernels.Impl {
 
     @Override
     public void multiply(double[] a, int ao, int lda, int rows, int c, double[] m, int mc, boolean upper,
-                         double[] out, int oo, int ldo) {
+                         double[] out, int oo, int ldo, double[] bias) {
         for (int r = 0; r < rows; r++) {
             int xo = ao + r * lda;
             int o = oo + r * ldo;
-            Arrays.fill(out, o, o + mc, 0);
+            if (bias == null) {
+                Arrays.fill(out, o, o + mc, 0);
+            } else {
+                System.arraycopy(bias, 0, out, o, mc);
+            }
             for (int p = 0; p < c; p++) {
                 double x = a[xo + p];
                 int mo = p * mc;
@@ -68,26 +72,58 @@ final class ScalarKernels implements DenseKernels.Impl {
     }
 
     @Override
-    public double maxPlus(double[] c, int off, double[] p, int k) {
-        double m = Double.NEGATIVE_INFINITY;
-        for (int l = 0; l < k; l++) {
-            double x = c[off + l] + p[l];
-            m = x > m ? x : m;
+    public void squaredNorms(double[] a, int off, int lda, int rows, int dims, double[] out, int outOff, int outStep) {
+        double[] part = new double[8];
+        for (int r = 0; r < rows; r++) {
+            int o = off + r * lda;
+            java.util.Arrays.fill(part, 0);
+            for (int d = 0; d < dims; d++) {
+                double x = a[o + d];
+                part[d & 7] = Math.fma(x, x, part[d & 7]);
+            }
+            out[outOff + r * outStep] = ((part[0] + part[1]) + (part[2] + part[3]))
+                    + ((part[4] + part[5]) + (part[6] + part[7]));
         }
-        return m;
     }
 
     @Override
-    public void range(double[] c, int off, int len, double[] minMax) {
+    public void rowRange(double[] c, int off, int ldc, int rows, int k, double[] add, int addOff, int addStep,
+                         double[] minMax) {
         double mn = minMax[0];
         double mx = minMax[1];
-        for (int i = off; i < off + len; i++) {
-            double x = c[i];
-            mn = x < mn ? x : mn;
-            mx = x > mx ? x : mx;
+        for (int r = 0; r < rows; r++) {
+            int o = off + r * ldc;
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < k; j++) {
+                double x = c[o + j];
+                lo = x < lo ? x : lo;
+                hi = x > hi ? x : hi;
+            }
+            // rounding is monotone, so min_j (c + a) = (min_j c) + a exactly
+            lo += add[addOff + r * addStep];
+            hi += add[addOff + r * addStep];
+            mn = lo < mn ? lo : mn;
+            mx = hi > mx ? hi : mx;
         }
         minMax[0] = mn;
         minMax[1] = mx;
+    }
+
+    @Override
+    public void argMinRows(double[] c, int off, int rows, int k, int[] out, int outOff) {
+        for (int r = 0; r < rows; r++) {
+            int o = off + r * k;
+            int best = 0;
+            double bv = c[o];
+            for (int j = 1; j < k; j++) {
+                if (c[o + j] < bv) {
+                    bv = c[o + j];
+                    best = j;
+                }
+            }
+            out[outOff + r] = best;
+        }
     }
 
     @Override
@@ -120,5 +156,21 @@ final class ScalarKernels implements DenseKernels.Impl {
             bits[bitsOff + (from >>> 6)] = atMostPlus(c, off, p, from, Math.min(k, from + 64), thr);
         }
         return j;
+    }
+
+    @Override
+    public void minPlusRows(double[] c, int[] rowOff, int count, double[] p, int k, double[] out) {
+        for (int i = 0; i < count; i++) {
+            out[i] = minPlus(c, rowOff[i], p, k);
+        }
+    }
+
+    @Override
+    public void argMinWithinRows(double[] c, int off, int ldc, int rows, double[] p, int k, double eps, int[] idx,
+                                 int idxOff, long[] bits, int bitsOff) {
+        int words = (k + 63) >>> 6;
+        for (int r = 0; r < rows; r++) {
+            idx[idxOff + r] = argMinWithin(c, off + r * ldc, p, k, eps, bits, bitsOff + r * words);
+        }
     }
 }

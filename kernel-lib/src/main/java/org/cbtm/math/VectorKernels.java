@@ -30,7 +30,7 @@ final class VectorKernels implements DenseKernels.Impl {
 
     @Override
     public void multiply(double[] a, int ao, int lda, int rows, int c, double[] m, int mc, boolean upper,
-                         double[] out, int oo, int ldo) {
+                         double[] out, int oo, int ldo, double[] bias) {
         for (int r0 = 0; r0 < rows; r0 += ROW_BLOCK) {
             int r1 = Math.min(rows, r0 + ROW_BLOCK);
             int q0 = 0;
@@ -38,10 +38,10 @@ final class VectorKernels implements DenseKernels.Impl {
                 int pEnd = upper ? Math.min(c, q0 + W) : c;
                 int r = r0;
                 for (; r + 3 < r1; r += 4) {
-                    tile4x4(a, ao + r * lda, lda, pEnd, m, mc, q0, out, oo + r * ldo + q0, ldo);
+                    tile4x4(a, ao + r * lda, lda, pEnd, m, mc, q0, out, oo + r * ldo + q0, ldo, bias);
                 }
                 for (; r < r1; r++) {
-                    tile1x4(a, ao + r * lda, pEnd, m, mc, q0, out, oo + r * ldo + q0);
+                    tile1x4(a, ao + r * lda, pEnd, m, mc, q0, out, oo + r * ldo + q0, bias);
                 }
             }
             for (int q = q0; q < mc; q += L) {
@@ -49,36 +49,45 @@ final class VectorKernels implements DenseKernels.Impl {
                 int pEnd = upper ? Math.min(c, q + L) : c;
                 int r = r0;
                 for (; r + 3 < r1; r += 4) {
-                    tile4x1(a, ao + r * lda, lda, pEnd, m, mc, q, mask, out, oo + r * ldo, ldo);
+                    tile4x1(a, ao + r * lda, lda, pEnd, m, mc, q, mask, out, oo + r * ldo, ldo, bias);
                 }
                 for (; r < r1; r++) {
-                    tile4x1Row(a, ao + r * lda, pEnd, m, mc, q, mask, out, oo + r * ldo);
+                    tile4x1Row(a, ao + r * lda, pEnd, m, mc, q, mask, out, oo + r * ldo, bias);
                 }
             }
         }
     }
 
+    /** The accumulators' start: the bias at columns {@code q ..}, or 0. */
+    private static DoubleVector start(double[] bias, int q) {
+        return bias == null ? DoubleVector.zero(S) : DoubleVector.fromArray(S, bias, q);
+    }
+
+    private static DoubleVector start(double[] bias, int q, VectorMask<Double> mask) {
+        return bias == null ? DoubleVector.zero(S) : DoubleVector.fromArray(S, bias, q, mask);
+    }
+
     private static void tile4x4(double[] a, int x0, int lda, int pEnd, double[] m, int mc, int q0,
-                                double[] out, int o, int ldo) {
+                                double[] out, int o, int ldo, double[] bias) {
         int x1 = x0 + lda;
         int x2 = x1 + lda;
         int x3 = x2 + lda;
-        DoubleVector c00 = DoubleVector.zero(S);
-        DoubleVector c01 = c00;
-        DoubleVector c02 = c00;
-        DoubleVector c03 = c00;
+        DoubleVector c00 = start(bias, q0);
+        DoubleVector c01 = start(bias, q0 + L);
+        DoubleVector c02 = start(bias, q0 + 2 * L);
+        DoubleVector c03 = start(bias, q0 + 3 * L);
         DoubleVector c10 = c00;
-        DoubleVector c11 = c00;
-        DoubleVector c12 = c00;
-        DoubleVector c13 = c00;
+        DoubleVector c11 = c01;
+        DoubleVector c12 = c02;
+        DoubleVector c13 = c03;
         DoubleVector c20 = c00;
-        DoubleVector c21 = c00;
-        DoubleVector c22 = c00;
-        DoubleVector c23 = c00;
+        DoubleVector c21 = c01;
+        DoubleVector c22 = c02;
+        DoubleVector c23 = c03;
         DoubleVector c30 = c00;
-        DoubleVector c31 = c00;
-        DoubleVector c32 = c00;
-        DoubleVector c33 = c00;
+        DoubleVector c31 = c01;
+        DoubleVector c32 = c02;
+        DoubleVector c33 = c03;
         for (int p = 0; p < pEnd; p++) {
             int mo = p * mc + q0;
             DoubleVector b0 = DoubleVector.fromArray(S, m, mo);
@@ -127,11 +136,12 @@ final class VectorKernels implements DenseKernels.Impl {
         c33.intoArray(out, o + 3 * L);
     }
 
-    private static void tile1x4(double[] a, int x0, int pEnd, double[] m, int mc, int q0, double[] out, int o) {
-        DoubleVector c0 = DoubleVector.zero(S);
-        DoubleVector c1 = c0;
-        DoubleVector c2 = c0;
-        DoubleVector c3 = c0;
+    private static void tile1x4(double[] a, int x0, int pEnd, double[] m, int mc, int q0, double[] out, int o,
+                                double[] bias) {
+        DoubleVector c0 = start(bias, q0);
+        DoubleVector c1 = start(bias, q0 + L);
+        DoubleVector c2 = start(bias, q0 + 2 * L);
+        DoubleVector c3 = start(bias, q0 + 3 * L);
         for (int p = 0; p < pEnd; p++) {
             int mo = p * mc + q0;
             DoubleVector x = DoubleVector.broadcast(S, a[x0 + p]);
@@ -147,11 +157,11 @@ final class VectorKernels implements DenseKernels.Impl {
     }
 
     private static void tile4x1(double[] a, int x0, int lda, int pEnd, double[] m, int mc, int q,
-                                VectorMask<Double> mask, double[] out, int o, int ldo) {
+                                VectorMask<Double> mask, double[] out, int o, int ldo, double[] bias) {
         int x1 = x0 + lda;
         int x2 = x1 + lda;
         int x3 = x2 + lda;
-        DoubleVector c0 = DoubleVector.zero(S);
+        DoubleVector c0 = start(bias, q, mask);
         DoubleVector c1 = c0;
         DoubleVector c2 = c0;
         DoubleVector c3 = c0;
@@ -169,8 +179,8 @@ final class VectorKernels implements DenseKernels.Impl {
     }
 
     private static void tile4x1Row(double[] a, int x0, int pEnd, double[] m, int mc, int q, VectorMask<Double> mask,
-                                   double[] out, int o) {
-        DoubleVector c0 = DoubleVector.zero(S);
+                                   double[] out, int o, double[] bias) {
+        DoubleVector c0 = start(bias, q, mask);
         for (int p = 0; p < pEnd; p++) {
             c0 = DoubleVector.fromArray(S, m, p * mc + q, mask).fma(DoubleVector.broadcast(S, a[x0 + p]), c0);
         }
@@ -369,52 +379,130 @@ final class VectorKernels implements DenseKernels.Impl {
         return m.reduceLanes(VectorOperators.MIN);
     }
 
-    /** {@code c + p} for one vector of lanes, -infinity in lanes at or beyond {@code k}. */
-    private static DoubleVector sumOrNegInf(double[] c, int off, double[] p, int l, int k) {
-        if (l + L <= k) {
-            return DoubleVector.fromArray(S, c, off + l).add(DoubleVector.fromArray(S, p, l));
-        }
-        if (l >= k) {
-            return NEG_INF;
-        }
-        VectorMask<Double> m = S.indexInRange(l, k);
-        return NEG_INF.blend(DoubleVector.fromArray(S, c, off + l, m).add(DoubleVector.fromArray(S, p, l, m)), m);
-    }
-
     private static DoubleVector lmax(DoubleVector a, DoubleVector b) {
         return a.blend(b, b.compare(VectorOperators.GT, a));
     }
 
     @Override
-    public double maxPlus(double[] c, int off, double[] p, int k) {
-        DoubleVector m = lmax(lmax(sumOrNegInf(c, off, p, 0, k), sumOrNegInf(c, off, p, L, k)),
-                lmax(sumOrNegInf(c, off, p, 2 * L, k), sumOrNegInf(c, off, p, 3 * L, k)));
-        for (int l = W; l < k; l += W) {
-            m = lmax(m, lmax(lmax(sumOrNegInf(c, off, p, l, k), sumOrNegInf(c, off, p, l + L, k)),
-                    lmax(sumOrNegInf(c, off, p, l + 2 * L, k), sumOrNegInf(c, off, p, l + 3 * L, k))));
+    public void squaredNorms(double[] a, int off, int lda, int rows, int dims, double[] out, int outOff, int outStep) {
+        if (L != 8) {
+            new ScalarKernels().squaredNorms(a, off, lda, rows, dims, out, outOff, outStep);
+            return;
         }
-        return m.reduceLanes(VectorOperators.MAX);
+        // one vector of 8 lanes = the eight chains over the columns d mod 8; four rows at a time so that four
+        // independent chains hide the fma latency
+        double[] part = new double[32];
+        int full = dims & ~7;
+        int r = 0;
+        for (; r + 3 < rows; r += 4) {
+            int o0 = off + r * lda;
+            int o1 = o0 + lda;
+            int o2 = o1 + lda;
+            int o3 = o2 + lda;
+            DoubleVector s0 = DoubleVector.zero(S);
+            DoubleVector s1 = s0;
+            DoubleVector s2 = s0;
+            DoubleVector s3 = s0;
+            for (int d = 0; d < full; d += 8) {
+                DoubleVector v0 = DoubleVector.fromArray(S, a, o0 + d);
+                DoubleVector v1 = DoubleVector.fromArray(S, a, o1 + d);
+                DoubleVector v2 = DoubleVector.fromArray(S, a, o2 + d);
+                DoubleVector v3 = DoubleVector.fromArray(S, a, o3 + d);
+                s0 = v0.fma(v0, s0);
+                s1 = v1.fma(v1, s1);
+                s2 = v2.fma(v2, s2);
+                s3 = v3.fma(v3, s3);
+            }
+            s0.intoArray(part, 0);
+            s1.intoArray(part, 8);
+            s2.intoArray(part, 16);
+            s3.intoArray(part, 24);
+            for (int q = 0; q < 4; q++) {
+                out[outOff + (r + q) * outStep] = finishNorm(a, o0 + q * lda, full, dims, part, 8 * q);
+            }
+        }
+        for (; r < rows; r++) {
+            int o = off + r * lda;
+            DoubleVector s0 = DoubleVector.zero(S);
+            for (int d = 0; d < full; d += 8) {
+                DoubleVector v = DoubleVector.fromArray(S, a, o + d);
+                s0 = v.fma(v, s0);
+            }
+            s0.intoArray(part, 0);
+            out[outOff + r * outStep] = finishNorm(a, o, full, dims, part, 0);
+        }
+    }
+
+    /** Adds the columns from {@code full} on to the eight chains {@code part[p0 ..]} and combines them. */
+    private static double finishNorm(double[] a, int o, int full, int dims, double[] part, int p0) {
+        for (int d = full; d < dims; d++) {
+            double x = a[o + d];
+            part[p0 + (d & 7)] = Math.fma(x, x, part[p0 + (d & 7)]);
+        }
+        return ((part[p0] + part[p0 + 1]) + (part[p0 + 2] + part[p0 + 3]))
+                + ((part[p0 + 4] + part[p0 + 5]) + (part[p0 + 6] + part[p0 + 7]));
+    }
+
+    /** One vector of {@code c[o + l ..]}, {@code fill} at or beyond {@code k}. */
+    private static DoubleVector loadOr(double[] c, int o, int l, int k, DoubleVector fill) {
+        if (l + L <= k) {
+            return DoubleVector.fromArray(S, c, o + l);
+        }
+        if (l >= k) {
+            return fill;
+        }
+        VectorMask<Double> m = S.indexInRange(l, k);
+        return fill.blend(DoubleVector.fromArray(S, c, o + l, m), m);
     }
 
     @Override
-    public void range(double[] c, int off, int len, double[] minMax) {
-        DoubleVector mn = POS_INF;
-        DoubleVector mx = NEG_INF;
-        int i = 0;
-        for (; i + L <= len; i += L) {
-            DoubleVector v = DoubleVector.fromArray(S, c, off + i);
-            mn = lmin(mn, v);
-            mx = lmax(mx, v);
+    public void rowRange(double[] c, int off, int ldc, int rows, int k, double[] add, int addOff, int addStep,
+                         double[] minMax) {
+        if (k > W) {
+            new ScalarKernels().rowRange(c, off, ldc, rows, k, add, addOff, addStep, minMax);
+            return;
         }
-        double a = Math.min(minMax[0], mn.reduceLanes(VectorOperators.MIN));
-        double b = Math.max(minMax[1], mx.reduceLanes(VectorOperators.MAX));
-        for (; i < len; i++) {
-            double x = c[off + i];
-            a = x < a ? x : a;
-            b = x > b ? x : b;
+        double mn = minMax[0];
+        double mx = minMax[1];
+        for (int r = 0; r < rows; r++) {
+            int o = off + r * ldc;
+            DoubleVector v0 = loadOr(c, o, 0, k, POS_INF);
+            DoubleVector v1 = loadOr(c, o, L, k, POS_INF);
+            DoubleVector v2 = loadOr(c, o, 2 * L, k, POS_INF);
+            DoubleVector v3 = loadOr(c, o, 3 * L, k, POS_INF);
+            double lo = lmin(lmin(v0, v1), lmin(v2, v3)).reduceLanes(VectorOperators.MIN);
+            DoubleVector w0 = loadOr(c, o, 0, k, NEG_INF);
+            DoubleVector w1 = loadOr(c, o, L, k, NEG_INF);
+            DoubleVector w2 = loadOr(c, o, 2 * L, k, NEG_INF);
+            DoubleVector w3 = loadOr(c, o, 3 * L, k, NEG_INF);
+            double hi = lmax(lmax(w0, w1), lmax(w2, w3)).reduceLanes(VectorOperators.MAX);
+            // rounding is monotone, so min_j (c + a) = (min_j c) + a exactly
+            lo += add[addOff + r * addStep];
+            hi += add[addOff + r * addStep];
+            mn = lo < mn ? lo : mn;
+            mx = hi > mx ? hi : mx;
         }
-        minMax[0] = a;
-        minMax[1] = b;
+        minMax[0] = mn;
+        minMax[1] = mx;
+    }
+
+    @Override
+    public void argMinRows(double[] c, int off, int rows, int k, int[] out, int outOff) {
+        if (k > W) {
+            new ScalarKernels().argMinRows(c, off, rows, k, out, outOff);
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            int o = off + r * k;
+            DoubleVector v0 = loadOr(c, o, 0, k, POS_INF);
+            DoubleVector v1 = loadOr(c, o, L, k, POS_INF);
+            DoubleVector v2 = loadOr(c, o, 2 * L, k, POS_INF);
+            DoubleVector v3 = loadOr(c, o, 3 * L, k, POS_INF);
+            double m = lmin(lmin(v0, v1), lmin(v2, v3)).reduceLanes(VectorOperators.MIN);
+            long eq = v0.eq(m).toLong() | v1.eq(m).toLong() << L | v2.eq(m).toLong() << (2 * L)
+                    | v3.eq(m).toLong() << (3 * L);
+            out[outOff + r] = eq == 0 ? 0 : Long.numberOfTrailingZeros(eq);
+        }
     }
 
     @Override
@@ -481,5 +569,21 @@ final class VectorKernels implements DenseKernels.Impl {
                 | v2.compare(VectorOperators.LE, thr).toLong() << (2 * L)
                 | v3.compare(VectorOperators.LE, thr).toLong() << (3 * L);
         return j;
+    }
+
+    @Override
+    public void minPlusRows(double[] c, int[] rowOff, int count, double[] p, int k, double[] out) {
+        for (int i = 0; i < count; i++) {
+            out[i] = minPlus(c, rowOff[i], p, k);
+        }
+    }
+
+    @Override
+    public void argMinWithinRows(double[] c, int off, int ldc, int rows, double[] p, int k, double eps, int[] idx,
+                                 int idxOff, long[] bits, int bitsOff) {
+        int words = (k + 63) >>> 6;
+        for (int r = 0; r < rows; r++) {
+            idx[idxOff + r] = argMinWithin(c, off + r * ldc, p, k, eps, bits, bitsOff + r * words);
+        }
     }
 }

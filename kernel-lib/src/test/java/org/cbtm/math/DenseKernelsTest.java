@@ -58,8 +58,8 @@ class DenseKernelsTest {
                     }
                     double[] o1 = random(r, rows * ldo + 3);
                     double[] o2 = o1.clone();
-                    v.multiply(a, 1, lda, rows, c, m, mc, upper, o1, 2, ldo);
-                    SCALAR.multiply(a, 1, lda, rows, c, m, mc, upper, o2, 2, ldo);
+                    v.multiply(a, 1, lda, rows, c, m, mc, upper, o1, 2, ldo, null);
+                    SCALAR.multiply(a, 1, lda, rows, c, m, mc, upper, o2, 2, ldo, null);
                     for (int i = 0; i < o1.length; i++) {
                         assertEquals(o2[i], o1[i], 0.0, "mc " + mc + " rows " + rows + " at " + i);
                     }
@@ -198,6 +198,86 @@ class DenseKernelsTest {
                     }
                     assertEquals(bits, b1[1 + w], "k " + k);
                     assertEquals(bits, b2[1 + w]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void distanceKernelsMatchPlainLoopsAndScalarBitForBit() {
+        SplittableRandom r = new SplittableRandom(9);
+        DenseKernels.Impl v = simd();
+        for (int dims : new int[] {1, 5, 8, 13, 100}) {
+            double[] a = random(r, 7 * dims + 3);
+            double[] n1 = new double[8];
+            double[] n2 = new double[8];
+            v.squaredNorms(a, 3, dims, 7, dims, n1, 1, 1);
+            SCALAR.squaredNorms(a, 3, dims, 7, dims, n2, 1, 1);
+            for (int i = 0; i < 7; i++) {
+                double s = 0;
+                for (int d = 0; d < dims; d++) {
+                    s += a[3 + i * dims + d] * a[3 + i * dims + d];
+                }
+                assertEquals(s, n1[1 + i], 1e-12);
+                assertEquals(n2[1 + i], n1[1 + i], 0.0);
+            }
+        }
+        for (int k : new int[] {1, 3, 8, 9, 32, 33, 70}) {
+            int rows = 5;
+            double[] c = random(r, rows * k + 2);
+            c[2 + k - 1] = c[2]; // a tie in the first row: the lower index wins
+            double[] add = random(r, rows + 1);
+            int[] n1 = new int[rows];
+            int[] n2 = new int[rows];
+            v.argMinRows(c, 2, rows, k, n1, 0);
+            SCALAR.argMinRows(c, 2, rows, k, n2, 0);
+            double mn = Double.POSITIVE_INFINITY;
+            double mx = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < rows; i++) {
+                int best = 0;
+                for (int j = 0; j < k; j++) {
+                    if (c[2 + i * k + j] < c[2 + i * k + best]) {
+                        best = j;
+                    }
+                    mn = Math.min(mn, c[2 + i * k + j] + add[1 + i]);
+                    mx = Math.max(mx, c[2 + i * k + j] + add[1 + i]);
+                }
+                assertEquals(best, n1[i], "k " + k);
+                assertEquals(best, n2[i]);
+            }
+            double[] m1 = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+            double[] m2 = m1.clone();
+            v.rowRange(c, 2, k, rows, k, add, 1, 1, m1);
+            SCALAR.rowRange(c, 2, k, rows, k, add, 1, 1, m2);
+            assertEquals(mn, m1[0], 0.0);
+            assertEquals(mx, m1[1], 0.0);
+            assertEquals(mn, m2[0], 0.0);
+            assertEquals(mx, m2[1], 0.0);
+        }
+    }
+
+    @Test
+    void multiplyWithBiasStartsEveryChainAtTheBias() {
+        SplittableRandom r = new SplittableRandom(10);
+        DenseKernels.Impl v = simd();
+        for (int mc : new int[] {3, 8, 32, 37}) {
+            int rows = 6;
+            int c = 11;
+            double[] a = random(r, rows * c);
+            double[] m = random(r, c * mc);
+            double[] bias = random(r, mc);
+            double[] o1 = new double[rows * mc];
+            double[] o2 = new double[rows * mc];
+            v.multiply(a, 0, c, rows, c, m, mc, false, o1, 0, mc, bias);
+            SCALAR.multiply(a, 0, c, rows, c, m, mc, false, o2, 0, mc, bias);
+            for (int i = 0; i < rows; i++) {
+                for (int q = 0; q < mc; q++) {
+                    double want = bias[q];
+                    for (int p = 0; p < c; p++) {
+                        want = Math.fma(a[i * c + p], m[p * mc + q], want);
+                    }
+                    assertEquals(want, o1[i * mc + q], 0.0);
+                    assertEquals(want, o2[i * mc + q], 0.0);
                 }
             }
         }
