@@ -20,18 +20,22 @@ import org.cbtm.math.Parallel;
  * ({@link Options#scaled}) phases with decreasing eps reuse the prices; with integer costs and a final eps below
  * {@code 1/N} the result is exactly optimal.
  *
- * <p>The solver works on the K cluster prices (the dual of the problem) rather than on N x K bids. Every document
- * starts in its cheapest cluster under the current prices; while a cluster is over-full, a breadth-first search
- * over the K clusters finds a shortest chain from an over-full to an under-full cluster in which each step moves
- * one document to a cluster within eps for it, and the documents are moved (a document never leaves the eps band,
- * so the invariant holds). When no chain exists, the prices of every cluster the over-full ones reach are raised
- * together by the smallest amount that brings one of their documents within eps of an outside cluster (at least
- * eps; a primal-dual step), and the search continues. Good starting prices leave little to move, so the documents
- * are first solved on nested samples (every 64th, 16th, 4th row, capacities in proportion), each level starting
- * from the coarser level's prices; the cost of the full level is then a few O(K N) passes (SIMD, multithreaded)
- * plus a few hundred moves. The earlier document-side auction needed about 14 bids of O(K) per document on 20k
- * passages because its prices rise by at most eps per pass over a cluster's places; the reference's cluster-side
- * rounds needed about 3000 O(K N) rounds.
+ * <p>The solver works on the K cluster prices (the dual of the problem) rather than on N x K bids; the class keeps
+ * its name (the methods say "solved with an auction algorithm") because the problem, eps and guarantee are the
+ * reference auction's. Every document starts in its cheapest cluster under the current prices; while a cluster is
+ * over-full, a breadth-first search over the K clusters finds a shortest chain from an over-full to an under-full
+ * cluster in which each step moves one document to a cluster within eps for it, and the documents are moved (a
+ * document never leaves the eps band, so the invariant holds). When no chain exists, the prices of every cluster
+ * the over-full ones reach are raised together by the smallest amount that brings one of their documents within eps
+ * of an outside cluster (more than eps; a primal-dual step), and the search continues; when a single cluster is out
+ * of reach and lacks d documents, the raise is the one that brings d documents to it at once (those that would leave
+ * their cluster's eps band move to their cheapest cluster, so the invariant still holds).
+ *
+ * <p>Good starting prices leave little to move, so the documents are first solved on nested samples (every
+ * {@code 4^j}-th row, the coarsest with at least 16 rows per cluster, capacities in proportion), each level starting
+ * from the coarser level's prices; the full level then costs a few SIMD O(K N) passes and a few hundred moves. The
+ * first, document-side auction implemented here needed about 14 bids of O(K) per document on 20k passages (its prices
+ * rise by at most eps per pass over a cluster's places); the reference's cluster-side rounds about 3000 O(K N) rounds.
  */
 public final class AuctionAssignment {
 
@@ -71,7 +75,6 @@ public final class AuctionAssignment {
     public record Result(int[] assignment, int rounds, int phases, double eps, double totalCost, long bids,
                          double[] clusterPrices) {
     }
-
 
     private AuctionAssignment() {
     }
@@ -113,8 +116,8 @@ public final class AuctionAssignment {
 
     /**
      * Solves the balanced assignment. {@code cost[i * k + j]} is the cost of document {@code i} in cluster {@code j}
-     * (document-major, as {@link Distances#all} writes it). {@code capacities} must sum to {@code n}; null means {@link #capacities} with the counts of
-     * each document's cheapest cluster.
+     * (document-major, as {@link Distances#all} writes it). {@code capacities} must sum to {@code n}; null means
+     * {@link #capacities} with the counts of each document's cheapest cluster.
      */
     public static Result assign(double[] cost, int k, int n, int[] capacities, Options options) {
         return assign(cost, k, n, capacities, options, null);
