@@ -273,7 +273,11 @@ public final class ClusteringBenchmark {
         // ---- balanced vs unbalanced E-step (ours), on the fit embeddings and the fitted centres, as the fit runs them:
         // nearest centre, and distances (with their range, for eps) plus the balanced assignment from zero prices
         DenseMatrix centres = model.centres();
-        int reps = 20;
+        for (int w = 0; w < 20; w++) { // both E-steps at full size, untimed, so that the JIT has compiled them
+            Distances.nearest(emb, centres, null);
+            AuctionAssignment.assign(emb, centres, AuctionAssignment.Options.reference(), null);
+        }
+        int reps = 50;
         double unb = Double.MAX_VALUE;
         double bal = Double.MAX_VALUE;
         int rounds = 0;
