@@ -161,6 +161,34 @@ public final class AuctionAssignment {
      * prices) while the costs of all rows are computed.
      */
     public static Result assign(DenseMatrix x, DenseMatrix centres, Options options, double[] initialPrices) {
+        return assign(x, centres, options, initialPrices, null);
+    }
+
+    /**
+     * Buffers for the repeated balanced E-steps of one fit on the same points: their squared norms (computed once)
+     * and the cost matrix (reused). Not thread-safe; one per fit.
+     */
+    public static final class Workspace {
+        private final DenseMatrix x;
+        private final double[] norms;
+        private double[] cost;
+
+        /** For the E-steps on {@code x} (which must not change while the workspace is in use). */
+        public Workspace(DenseMatrix x) {
+            this.x = x;
+            this.norms = Distances.rowNorms(x);
+        }
+    }
+
+    /**
+     * {@link #assign(DenseMatrix, DenseMatrix, Options, double[])} with the buffers of {@code ws} (null: fresh ones),
+     * which must have been made for the same {@code x}. The result is the same.
+     */
+    public static Result assign(DenseMatrix x, DenseMatrix centres, Options options, double[] initialPrices,
+                                Workspace ws) {
+        if (ws != null && ws.x != x) {
+            throw new IllegalArgumentException("the workspace was made for other points");
+        }
         int n = x.rows();
         int k = centres.rows();
         if (n == 0) {
@@ -182,18 +210,27 @@ public final class AuctionAssignment {
         int[] strides = levelStrides(n, k);
         Stats st = new Stats();
         double[] range = new double[2];
-        double[] norms = new double[n];
+        boolean normsKnown = ws != null;
+        double[] norms = normsKnown ? ws.norms : new double[n];
         // squared distances less the row norms: the same problem (Distances.reduced)
-        double[] cost = new double[Math.multiplyExact(n, k)];
+        double[] cost;
+        if (ws != null && ws.cost != null && ws.cost.length == n * k) {
+            cost = ws.cost;
+        } else {
+            cost = new double[Math.multiplyExact(n, k)];
+            if (ws != null) {
+                ws.cost = cost;
+            }
+        }
         if (strides.length == 1) {
-            Distances.reducedInto(x, centres, 0, 1, cost, norms, range);
+            Distances.reducedInto(x, centres, 0, 1, cost, norms, normsKnown, range);
         } else {
             // the coarse levels read only the rows 0, cs, 2 cs, ...: their costs come first, then those levels are
             // solved (sequentially; eps from the sample's own range: they only provide starting prices) while the
             // costs of the other rows are computed
             int cs = strides[strides.length - 2];
             double[] sampleRange = new double[2];
-            Distances.reducedInto(x, centres, 0, cs, cost, norms, sampleRange);
+            Distances.reducedInto(x, centres, 0, cs, cost, norms, normsKnown, sampleRange);
             checkFinite(sampleRange);
             double sampleEps = options.epsFraction() * scale(sampleRange[0], sampleRange[1]);
             int[] coarse = Arrays.copyOf(strides, strides.length - 1);
@@ -208,7 +245,7 @@ public final class AuctionAssignment {
                     levels(cost, k, n, cap, coarseLevels, prices, sampleEps, st);
                 } else {
                     rest[task] = new double[2];
-                    Distances.reducedInto(x, centres, task, cs, cost, norms, rest[task]);
+                    Distances.reducedInto(x, centres, task, cs, cost, norms, normsKnown, rest[task]);
                 }
             });
             range[0] = sampleRange[0];

@@ -92,6 +92,16 @@ public final class Distances {
      */
     public static void reducedInto(DenseMatrix x, DenseMatrix c, int first, int step, double[] out, double[] rowNorms,
                                    double[] range) {
+        reducedInto(x, c, first, step, out, rowNorms, false, range);
+    }
+
+    /**
+     * As {@link #reducedInto(DenseMatrix, DenseMatrix, int, int, double[], double[], double[])}; with
+     * {@code normsKnown} the caller's {@code rowNorms} already hold {@code ||x_i||^2} (e.g. from
+     * {@link #rowNorms}, computed once for all the E-steps of a fit) and are only read.
+     */
+    static void reducedInto(DenseMatrix x, DenseMatrix c, int first, int step, double[] out, double[] rowNorms,
+                            boolean normsKnown, double[] range) {
         checkDims(x, c);
         int n = x.rows();
         int k = c.rows();
@@ -118,7 +128,7 @@ public final class Distances {
                 int rows = Math.min(SUB, to - t0);
                 int i0 = first + t0 * step; // rows i0, i0 + step, ...
                 DenseKernels.multiply(xd, i0 * dims, step * dims, rows, dims, m, k, false, out, i0 * k, step * k, cc);
-                if (rowNorms != null) {
+                if (rowNorms != null && !normsKnown) {
                     DenseKernels.squaredNorms(xd, i0 * dims, step * dims, rows, dims, rowNorms, i0, step);
                 }
                 if (range != null) {
@@ -142,6 +152,17 @@ public final class Distances {
             range[0] = Math.max(0, mn);
             range[1] = Math.max(0, mx);
         }
+    }
+
+    /** {@code ||x_i||^2} of every row (the order of {@link DenseKernels#squaredNorms}), in parallel blocks. */
+    public static double[] rowNorms(DenseMatrix x) {
+        int n = x.rows();
+        int dims = x.cols();
+        double[] xd = x.data();
+        double[] out = new double[n];
+        Parallel.forBlocks(n, RANGE_BLOCK, (b, from, to) ->
+                DenseKernels.squaredNorms(xd, from * dims, dims, to - from, dims, out, from, 1));
+        return out;
     }
 
     /**
