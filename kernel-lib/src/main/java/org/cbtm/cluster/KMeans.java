@@ -115,6 +115,8 @@ public record KMeans(int k, boolean balanced, Init init, int maxIterations, doub
             int from = c * base + Math.min(c, extra);
             int to = from + base + (c < extra ? 1 : 0);
             DenseMatrix xc = nChunks == 1 ? x : x.rowRange(from, to);
+            // the balanced E-steps of this chunk share the points' norms and a cost buffer
+            AuctionAssignment.Workspace ws = balanced ? new AuctionAssignment.Workspace(xc) : null;
             if (centres == null) {
                 centres = initialCentres(xc, rng);
             }
@@ -122,8 +124,7 @@ public record KMeans(int k, boolean balanced, Init init, int maxIterations, doub
                 int[] assign;
                 long e0 = System.nanoTime();
                 if (balanced) {
-                    double[] cost = Distances.all(xc, centres);
-                    AuctionAssignment.Result r = AuctionAssignment.assign(cost, k, xc.rows(), null, auction, prices);
+                    AuctionAssignment.Result r = AuctionAssignment.assign(xc, centres, auction, prices, ws);
                     assign = r.assignment();
                     prices = r.clusterPrices();
                     auctionRounds += r.rounds();

@@ -60,7 +60,7 @@ public final class KMeansModel {
         return shifts;
     }
 
-    /** Auction rounds over all balanced E-steps (0 when unbalanced). */
+    /** Price raises of the balanced solver ({@link AuctionAssignment.Result#rounds()}) over all E-steps (0 when unbalanced). */
     public long auctionRounds() {
         return auctionRounds;
     }

@@ -7,39 +7,16 @@ public final class BlockOps {
     private BlockOps() {
     }
 
-    /** {@code A^T A} ({@code c x c}, row-major) of the row-major {@code r x c} matrix {@code a}; deterministic. */
+    /**
+     * {@code A^T A} ({@code c x c}, row-major) of the row-major {@code r x c} matrix {@code a}; deterministic: each
+     * fixed block of rows is one fma chain per entry ({@link DenseKernels#gramUpper}), blocks summed in order.
+     */
     public static double[] gram(double[] a, int r, int c) {
         int nb = Parallel.blocks(r, BLOCK);
         double[][] partial = new double[nb][];
         Parallel.forBlocks(r, BLOCK, (b, from, to) -> {
             double[] g = new double[c * c];
-            int i = from;
-            for (; i + 3 < to; i += 4) {
-                int o0 = i * c;
-                int o1 = o0 + c;
-                int o2 = o1 + c;
-                int o3 = o2 + c;
-                for (int p = 0; p < c; p++) {
-                    double x0 = a[o0 + p];
-                    double x1 = a[o1 + p];
-                    double x2 = a[o2 + p];
-                    double x3 = a[o3 + p];
-                    int go = p * c;
-                    for (int q = p; q < c; q++) {
-                        g[go + q] += x0 * a[o0 + q] + x1 * a[o1 + q] + x2 * a[o2 + q] + x3 * a[o3 + q];
-                    }
-                }
-            }
-            for (; i < to; i++) {
-                int o = i * c;
-                for (int p = 0; p < c; p++) {
-                    double x = a[o + p];
-                    int go = p * c;
-                    for (int q = p; q < c; q++) {
-                        g[go + q] += x * a[o + q];
-                    }
-                }
-            }
+            DenseKernels.gramUpper(a, from, to, c, g);
             partial[b] = g;
         });
         double[] g = new double[c * c];
@@ -65,7 +42,7 @@ public final class BlockOps {
      * {@code out[oo + q] += sum_p a[ao + p] * m[p * mc + q]} for {@code q < mc}: one row of {@code a} (length
      * {@code c}) times the row-major {@code c x mc} matrix {@code m}, four rows of {@code m} per pass so each pass
      * over {@code out} does four multiply-adds. With {@code upper}, {@code m} is upper triangular and only
-     * {@code q >= p} is touched. The shared kernel of matrix products and centroid distances.
+     * {@code q >= p} is touched. (The library's own products use {@link DenseKernels}, which is much faster.)
      */
     public static void addRowTimes(double[] a, int ao, int c, double[] m, int mc, double[] out, int oo, boolean upper) {
         int p = 0;
@@ -97,11 +74,8 @@ public final class BlockOps {
      */
     public static double[] multiply(double[] a, int r, int c, double[] m, int mc, boolean upper) {
         double[] out = new double[r * mc];
-        Parallel.forBlocks(r, 1024, (b, from, to) -> {
-            for (int i = from; i < to; i++) {
-                addRowTimes(a, i * c, c, m, mc, out, i * mc, upper);
-            }
-        });
+        Parallel.forBlocks(r, 1024, (b, from, to) ->
+                DenseKernels.multiply(a, from * c, c, to - from, c, m, mc, upper, out, from * mc, mc));
         return out;
     }
 

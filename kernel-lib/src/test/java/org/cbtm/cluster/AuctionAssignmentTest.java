@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
+import org.cbtm.math.DenseMatrix;
 import org.junit.jupiter.api.Test;
 
 class AuctionAssignmentTest {
@@ -125,5 +126,118 @@ class AuctionAssignmentTest {
         assertThrows(IllegalArgumentException.class, () -> AuctionAssignment.assign(new double[3], 2, 2));
         assertThrows(IllegalArgumentException.class,
                 () -> AuctionAssignment.assign(new double[] {0, Double.NaN}, 1, 2));
+    }
+
+    /** Points in clumps around {@code k} random directions, so that the nearest-centre sizes are far from balanced. */
+    private static DenseMatrix clumpedPoints(SplittableRandom r, int n, int dims, int clumps) {
+        double[][] dir = new double[clumps][dims];
+        for (double[] d : dir) {
+            for (int j = 0; j < dims; j++) {
+                d[j] = r.nextGaussian();
+            }
+        }
+        DenseMatrix x = new DenseMatrix(n, dims);
+        for (int i = 0; i < n; i++) {
+            double[] d = dir[r.nextInt(1 + r.nextInt(clumps))]; // skewed: low clumps are much more frequent
+            for (int j = 0; j < dims; j++) {
+                x.set(i, j, d[j] + 0.6 * r.nextGaussian());
+            }
+        }
+        return x;
+    }
+
+    /**
+     * The certificate of the guarantee: with the returned prices, every document's cost plus its cluster's price is
+     * within eps of its cheapest cost plus price, and the sizes are the capacities (so the total is within N eps of
+     * the optimum).
+     */
+    private static void assertEpsOptimal(double[] cost, int k, int n, AuctionAssignment.Result res) {
+        double[] p = res.clusterPrices();
+        for (int i = 0; i < n; i++) {
+            double best = Double.POSITIVE_INFINITY;
+            for (int j = 0; j < k; j++) {
+                best = Math.min(best, cost[i * k + j] + p[j]);
+            }
+            int a = res.assignment()[i];
+            assertTrue(cost[i * k + a] + p[a] <= best + res.eps() * (1 + 1e-9) + 1e-12, "row " + i);
+        }
+        int[] sizes = ClusterAnalytics.counts(res.assignment(), k);
+        assertArrayEquals(AuctionAssignment.capacities(n, k, nearestCounts(cost, k, n)), sizes);
+    }
+
+    private static int[] nearestCounts(double[] cost, int k, int n) {
+        int[] c = new int[k];
+        for (int i = 0; i < n; i++) {
+            int b = 0;
+            for (int j = 1; j < k; j++) {
+                if (cost[i * k + j] < cost[i * k + b]) {
+                    b = j;
+                }
+            }
+            c[b]++;
+        }
+        return c;
+    }
+
+    /** Large enough for the nested sample levels (and, from points, the coarse levels beside the distances). */
+    @Test
+    void largeInstancesAreEpsOptimalFromCostsAndFromPoints() {
+        SplittableRandom r = new SplittableRandom(21);
+        for (int[] nk : new int[][] {{3000, 8}, {5003, 16}, {20000, 32}}) {
+            int n = nk[0];
+            int k = nk[1];
+            DenseMatrix x = clumpedPoints(r, n, 12, k);
+            DenseMatrix c = x.selectRows(KMeans.randomDocumentIndices(n, k, 5));
+            double[] cost = Distances.all(x, c);
+            var opts = AuctionAssignment.Options.reference();
+            var fromCost = AuctionAssignment.assign(cost, k, n, null, opts);
+            assertEpsOptimal(cost, k, n, fromCost);
+            var fromPoints = AuctionAssignment.assign(x, c, opts, null);
+            assertEquals(fromCost.eps(), fromPoints.eps(), 1e-12 * fromCost.eps(), "the same eps: range / 50");
+            assertEpsOptimal(cost, k, n, fromPoints);
+            double total = 0;
+            for (int i = 0; i < n; i++) {
+                total += cost[i * k + fromPoints.assignment()[i]];
+            }
+            assertEquals(total, fromPoints.totalCost(), 1e-9 * total);
+            // a warm start (the prices of the previous iteration) and determinism
+            var warm = AuctionAssignment.assign(x, c, opts, fromPoints.clusterPrices());
+            assertEpsOptimal(cost, k, n, warm);
+            assertArrayEquals(warm.assignment(), AuctionAssignment.assign(x, c, opts, fromPoints.clusterPrices())
+                    .assignment());
+            assertArrayEquals(fromPoints.assignment(), AuctionAssignment.assign(x, c, opts, null).assignment());
+        }
+    }
+
+    @Test
+    void reducedCostsHaveTheDistancesRangeAndNearestCentre() {
+        SplittableRandom r = new SplittableRandom(22);
+        DenseMatrix x = clumpedPoints(r, 777, 9, 5);
+        DenseMatrix c = x.selectRows(new int[] {1, 50, 300, 600, 700});
+        double[] d = Distances.all(x, c);
+        double[] norms = new double[777];
+        double[] range = new double[2];
+        double[] red = Distances.reduced(x, c, norms, range);
+        double mn = Double.POSITIVE_INFINITY;
+        double mx = Double.NEGATIVE_INFINITY;
+        int[] nearest = Distances.nearest(x, c, null);
+        for (int i = 0; i < 777; i++) {
+            int b = 0;
+            for (int j = 0; j < 5; j++) {
+                assertEquals(d[i * 5 + j], Math.max(0, red[i * 5 + j] + norms[i]), 1e-12);
+                mn = Math.min(mn, d[i * 5 + j]);
+                mx = Math.max(mx, d[i * 5 + j]);
+                if (red[i * 5 + j] < red[i * 5 + b]) {
+                    b = j;
+                }
+            }
+            assertEquals(b, nearest[i]);
+        }
+        assertEquals(mn, range[0], 0.0);
+        assertEquals(mx, range[1], 0.0);
+        DenseMatrix bad = x.copy();
+        bad.set(400, 3, Double.NaN);
+        assertThrows(IllegalArgumentException.class,
+                () -> AuctionAssignment.assign(bad, c, AuctionAssignment.Options.reference(), null));
     }
 }

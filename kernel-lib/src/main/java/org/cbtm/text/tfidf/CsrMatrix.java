@@ -1,5 +1,6 @@
 package org.cbtm.text.tfidf;
 
+import org.cbtm.math.DenseKernels;
 import org.cbtm.math.DenseMatrix;
 import org.cbtm.math.Parallel;
 
@@ -82,8 +83,8 @@ public final class CsrMatrix {
     }
 
     /**
-     * {@code this * b} for a dense {@code b} ({@code cols x m}, row-major), multithreaded over row blocks: for every
-     * non-zero, a contiguous row of {@code b} scaled by the value is added to the output row.
+     * {@code this * b} for a dense {@code b} ({@code cols x m}, row-major), multithreaded over row blocks: each output
+     * row is the non-zeros' values times contiguous rows of {@code b} ({@link DenseKernels#sparseRow}).
      */
     public DenseMatrix multiply(DenseMatrix b) {
         if (b.rows() != cols) {
@@ -95,29 +96,7 @@ public final class CsrMatrix {
         double[] od = out.data();
         Parallel.forRows(rows, 256, (blk, from, to) -> {
             for (int i = from; i < to; i++) {
-                int o = i * m;
-                int p = rowPtr[i];
-                int end = rowPtr[i + 1];
-                for (; p + 3 < end; p += 4) {
-                    double a0 = vals[p];
-                    double a1 = vals[p + 1];
-                    double a2 = vals[p + 2];
-                    double a3 = vals[p + 3];
-                    int b0 = colIdx[p] * m;
-                    int b1 = colIdx[p + 1] * m;
-                    int b2 = colIdx[p + 2] * m;
-                    int b3 = colIdx[p + 3] * m;
-                    for (int k = 0; k < m; k++) {
-                        od[o + k] += a0 * bd[b0 + k] + a1 * bd[b1 + k] + a2 * bd[b2 + k] + a3 * bd[b3 + k];
-                    }
-                }
-                for (; p < end; p++) {
-                    double a = vals[p];
-                    int bo = colIdx[p] * m;
-                    for (int k = 0; k < m; k++) {
-                        od[o + k] += a * bd[bo + k];
-                    }
-                }
+                DenseKernels.sparseRow(vals, colIdx, rowPtr[i], rowPtr[i + 1], bd, m, od, i * m);
             }
         });
         return out;

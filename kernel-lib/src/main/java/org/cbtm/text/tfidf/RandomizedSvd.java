@@ -3,12 +3,14 @@ package org.cbtm.text.tfidf;
 import java.util.SplittableRandom;
 import org.cbtm.math.BlockOps;
 import org.cbtm.math.DenseMatrix;
+import org.cbtm.math.Parallel;
 import org.cbtm.math.SymmetricEigen;
 
 /**
  * Truncated SVD of a sparse matrix by randomized subspace iteration (Halko, Martinsson and Tropp 2011), as
  * scikit-learn's {@code TruncatedSVD(algorithm="randomized")} with its defaults (10 oversamples, 5 power
- * iterations), but seeded and deterministic: a Gaussian test matrix from {@link SplittableRandom}{@code (seed)},
+ * iterations), but seeded and deterministic: a Gaussian test matrix from {@link SplittableRandom}{@code (seed)} (split
+ * per fixed block of rows),
  * power iterations with an orthonormalisation (Cholesky QR, eigendecomposition fallback) after each, done on the
  * smaller side (documents when {@code n <= d}: {@code Q = orth((X X^T)^q X Omega)}, then the SVD of
  * {@code B = Q^T X} from {@code B B^T}; terms otherwise: Rayleigh-Ritz on {@code X Z}). Every reduction is summed in
@@ -41,11 +43,7 @@ public final class RandomizedSvd {
         }
         int l = Math.min(k + oversamples, Math.min(n, d));
         CsrMatrix xt = x.transpose();
-        SplittableRandom rng = new SplittableRandom(seed);
-        double[] omega = new double[d * l];
-        for (int i = 0; i < omega.length; i++) {
-            omega[i] = rng.nextGaussian();
-        }
+        double[] omega = gaussian(d, l, seed);
         final double tol = 1e-13;
         double[] v;
         double[] w = new double[l * k];
@@ -105,6 +103,30 @@ public final class RandomizedSvd {
             }
         }
         return new Result(new DenseMatrix(d, k, v), sv);
+    }
+
+    /** Rows of the Gaussian test matrix per generator: block b draws from the b-th split of the seed's generator. */
+    private static final int OMEGA_BLOCK = 4096;
+
+    /**
+     * The {@code rows x cols} Gaussian test matrix: fixed blocks of rows, each from its own generator split off a
+     * {@code SplittableRandom(seed)} in block order, filled in parallel (the same numbers for any thread count).
+     */
+    static double[] gaussian(int rows, int cols, long seed) {
+        SplittableRandom root = new SplittableRandom(seed);
+        int nb = Parallel.blocks(rows, OMEGA_BLOCK);
+        SplittableRandom[] gens = new SplittableRandom[nb];
+        for (int b = 0; b < nb; b++) {
+            gens[b] = root.split();
+        }
+        double[] out = new double[Math.multiplyExact(rows, cols)];
+        Parallel.forBlocks(rows, OMEGA_BLOCK, (b, from, to) -> {
+            SplittableRandom g = gens[b];
+            for (int i = from * cols; i < to * cols; i++) {
+                out[i] = g.nextGaussian();
+            }
+        });
+        return out;
     }
 
     /**

@@ -3,6 +3,7 @@ package org.cbtm.text.tfidf;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.IntStream;
+import org.cbtm.math.DenseKernels;
 import org.cbtm.math.DenseMatrix;
 import org.cbtm.math.Vectors;
 
@@ -120,10 +121,13 @@ public final class TfidfSvdEmbedder {
     private void embedInto(String text, double[] out, int off) {
         TfidfVectorizer.Counter c = counters.get();
         vectorizer.count(text, c);
+        double[] w = c.weights;
         for (int t = 0; t < c.size; t++) {
             int id = c.touched[t];
-            Vectors.axpy(c.counts[id] * vectorizer.idf(id), v, id * dims, out, off, dims);
+            w[t] = c.counts[id] * vectorizer.idf(id);
         }
+        // the un-normalised tf-idf row times the loadings; the L2 norm of the tf-idf row cancels in the normalisation
+        DenseKernels.sparseRow(w, c.touched, 0, c.size, v, dims, out, off);
         c.clear();
         Vectors.normalize(out, off, dims);
     }

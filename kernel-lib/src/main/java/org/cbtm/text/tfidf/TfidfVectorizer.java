@@ -322,6 +322,7 @@ public final class TfidfVectorizer {
     static final class Counter {
         final int[] counts;
         int[] touched = new int[256];
+        double[] weights = new double[256]; // scratch for callers: one weight per touched term
         int size;
 
         Counter(int vocabSize) {
@@ -332,6 +333,7 @@ public final class TfidfVectorizer {
             if (counts[id]++ == 0) {
                 if (size == touched.length) {
                     touched = Arrays.copyOf(touched, size * 2);
+                    weights = new double[size * 2];
                 }
                 touched[size++] = id;
             }
