@@ -3,6 +3,8 @@ package org.cbtm.route;
 import java.util.Arrays;
 import java.util.List;
 
+import org.cbtm.text.tfidf.TfidfTokenizer;
+
 /**
  * The embedding state of a growing prefix for the centroid router: exactly what
  * {@code TfidfSvdEmbedder.embed(decoded prefix)} gives (methods 1.1 step 4), maintained as the prefix grows by one
@@ -80,7 +82,7 @@ final class PrefixState {
             int tail = tails.start[tokenId];
             for (int i = 0; i < tail; i++) {
                 byte b = bytes[i];
-                if (isWordChar(b)) {
+                if (TfidfTokenizer.isWordChar(b)) {
                     appendWordChar(b);
                 } else if (wordLen > 0) {
                     finishWord();
@@ -125,7 +127,7 @@ final class PrefixState {
                 cp = Character.toCodePoint(c, chars.charAt(i + 1));
                 w = 2;
             }
-            if (isWordChar(cp)) {
+            if (TfidfTokenizer.isWordChar(cp)) {
                 appendWordChar(cp);
             } else if (wordLen > 0) {
                 finishWord();
@@ -272,18 +274,5 @@ final class PrefixState {
         for (int c = 0; c < k; c++) {
             out[c] = Math.max(0, 1 - 2 * out[c] * inv + tb.centreNorms[c]);
         }
-    }
-
-    /** Python's {@code \w} for one code point (the tf-idf tokenizer's word characters). */
-    static boolean isWordChar(int cp) {
-        if (cp < 128) {
-            return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') || cp == '_';
-        }
-        return switch (Character.getType(cp)) {
-            case Character.UPPERCASE_LETTER, Character.LOWERCASE_LETTER, Character.TITLECASE_LETTER,
-                 Character.MODIFIER_LETTER, Character.OTHER_LETTER, Character.DECIMAL_DIGIT_NUMBER,
-                 Character.LETTER_NUMBER, Character.OTHER_NUMBER -> true;
-            default -> false;
-        };
     }
 }

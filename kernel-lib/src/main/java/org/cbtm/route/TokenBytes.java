@@ -1,9 +1,5 @@
 package org.cbtm.route;
 
-import com.knuddels.jtokkit.Encodings;
-import com.knuddels.jtokkit.api.Encoding;
-import com.knuddels.jtokkit.api.EncodingType;
-import com.knuddels.jtokkit.api.IntArrayList;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.cbtm.text.token.Tokenizer;
@@ -47,24 +43,10 @@ public final class TokenBytes {
         return new TokenBytes(b);
     }
 
-    // Mirrors the id layout of Tokenizer: 0 = EOD, 1..256 = raw bytes, then the kept r50k tokens in order.
     private static TokenBytes build(Tokenizer tokenizer) {
-        Encoding enc = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.R50K_BASE);
-        int[] base = tokenizer.baseIds();
-        byte[][] b = new byte[Tokenizer.FIRST_BASE_ID + base.length][];
-        b[Tokenizer.EOD] = NONE;
-        for (int i = 0; i < 256; i++) {
-            b[Tokenizer.BYTE_OFFSET + i] = new byte[]{(byte) i};
-        }
-        IntArrayList one = new IntArrayList(1);
-        for (int i = 0; i < base.length; i++) {
-            one.clear();
-            one.add(base[i]);
-            b[Tokenizer.FIRST_BASE_ID + i] = enc.decodeBytes(one);
-        }
-        if (b.length != tokenizer.vocabSize()) {
-            throw new IllegalStateException("token byte table has " + b.length + " ids, the tokenizer "
-                    + tokenizer.vocabSize() + ": the tokenizer's id layout changed");
+        byte[][] b = new byte[tokenizer.vocabSize()][];
+        for (int id = 0; id < b.length; id++) {
+            b[id] = tokenizer.tokenBytes(id);
         }
         return new TokenBytes(b);
     }

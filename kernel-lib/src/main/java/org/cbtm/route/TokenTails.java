@@ -25,7 +25,7 @@ final class TokenTails {
             }
             byte[] b = bytes.bytes(id);
             int s = b.length;
-            while (s > 0 && PrefixState.isWordChar(b[s - 1])) {
+            while (s > 0 && org.cbtm.text.tfidf.TfidfTokenizer.isWordChar(b[s - 1])) {
                 s--;
             }
             start[id] = s;

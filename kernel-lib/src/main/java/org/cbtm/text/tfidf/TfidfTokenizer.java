@@ -76,7 +76,7 @@ public final class TfidfTokenizer {
     }
 
     /** Python's {@code \w} for one code point. */
-    static boolean isWordChar(int cp) {
+    public static boolean isWordChar(int cp) {
         if (cp < 128) {
             return ASCII_WORD[cp];
         }

@@ -187,6 +187,14 @@ public final class Tokenizer {
         return new String(bytesOf(id), StandardCharsets.UTF_8);
     }
 
+    /**
+     * The UTF-8 bytes token {@code id} stands for (a copy; empty for EOD). A byte-fallback or GPT-2 token can hold
+     * part of a character: concatenating the bytes of a sequence and decoding them gives {@link #decode(int[])}.
+     */
+    public byte[] tokenBytes(int id) {
+        return bytesOf(id).clone();
+    }
+
     private byte[] bytesOf(int id) {
         checkId(id);
         return id == EOD ? new byte[0] : idBytes[id];
