@@ -5,16 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
-import org.cbtm.corpus.Document;
-import org.cbtm.corpus.Samples;
 import org.cbtm.eval.ComputeAccount;
 import org.cbtm.eval.EvalConfig;
 import org.cbtm.eval.PerplexityResult;
 import org.cbtm.lm.ngram.NgramConfig;
-import org.cbtm.text.token.Tokenizer;
 import org.cbtm.train.ExpertKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,21 +23,10 @@ class CbtmAnalysisTest {
     private static final ExpertKind KN2 = new ExpertKind.Ngram(new NgramConfig(2));
     private static final EvalConfig EVAL = CbtmAnalysis.evalConfig(64);
 
-    private static CbtmExperiment experiment(Path store) {
-        List<Document> all = Samples.all();
-        List<Document> train = new ArrayList<>();
-        List<Document> test = new ArrayList<>();
-        for (int i = 0; i < all.size(); i++) {
-            (i % 5 == 4 ? test : train).add(all.get(i));
-        }
-        return new CbtmExperiment(train, test, Tokenizer.fullGpt2(), new ArtifactStore(store),
-                EvalConfig.defaults().withContextLength(64).withProgress(false));
-    }
-
     @Test
     void oracleScoresEachClusterWithItsOwnExpert(@TempDir Path dir) {
         CbtmConfig c = CbtmConfig.of(3, 6_000, 0, KN2);
-        try (CbtmExperiment exp = experiment(dir)) {
+        try (CbtmExperiment exp = SampleExperiment.in(dir)) {
             PerplexityResult oracle = CbtmAnalysis.oracle(exp, c, EVAL);
             Table matrix = CbtmAnalysis.expertByCluster(exp, c, EVAL);
             Table byCluster = oracle.byCluster(ComputeAccount.unknown());
@@ -76,7 +61,7 @@ class CbtmAnalysisTest {
     void sizesAgreementAndDataUse(@TempDir Path dir) {
         CbtmConfig balanced = CbtmConfig.of(3, 6_000, 0, KN2);
         CbtmConfig random = balanced.withClustering(CbtmConfig.Clustering.RANDOM);
-        try (CbtmExperiment exp = experiment(dir)) {
+        try (CbtmExperiment exp = SampleExperiment.in(dir)) {
             Table sizes = CbtmAnalysis.clusterSizes(exp, List.of(balanced, random));
             assertEquals(2, sizes.rowCount());
             for (int r = 0; r < 2; r++) {

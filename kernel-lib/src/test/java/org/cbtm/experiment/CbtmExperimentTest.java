@@ -6,14 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
-import org.cbtm.corpus.Document;
-import org.cbtm.corpus.Samples;
-import org.cbtm.eval.EvalConfig;
 import org.cbtm.lm.ngram.NgramConfig;
-import org.cbtm.text.token.Tokenizer;
 import org.cbtm.train.ExpertKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,18 +19,6 @@ class CbtmExperimentTest {
 
     private static final ExpertKind KN2 = new ExpertKind.Ngram(new NgramConfig(2));
 
-    /** The committed real-text samples, every fifth document held out. */
-    private static CbtmExperiment experiment(Path store) {
-        List<Document> all = Samples.all();
-        List<Document> train = new ArrayList<>();
-        List<Document> test = new ArrayList<>();
-        for (int i = 0; i < all.size(); i++) {
-            (i % 5 == 4 ? test : train).add(all.get(i));
-        }
-        return new CbtmExperiment(train, test, Tokenizer.fullGpt2(), new ArtifactStore(store),
-                EvalConfig.defaults().withContextLength(64).withProgress(false));
-    }
-
     @Test
     void gridRunsCachesAndInvalidates(@TempDir Path dir) {
         List<CbtmConfig> grid = List.of(
@@ -44,7 +27,7 @@ class CbtmExperimentTest {
                 CbtmConfig.of(2, 4_000, 0, KN2).withClustering(CbtmConfig.Clustering.RANDOM),
                 CbtmConfig.of(2, 4_000, 0, KN2).withTopK(1));
         Table first;
-        try (CbtmExperiment exp = experiment(dir)) {
+        try (CbtmExperiment exp = SampleExperiment.in(dir)) {
             first = exp.runGrid(grid);
         }
         assertEquals(4, first.rowCount());
@@ -61,7 +44,7 @@ class CbtmExperimentTest {
         assertEquals(first.longColumn("test_tokens").get(0), first.longColumn("test_tokens").get(1));
 
         Table again;
-        try (CbtmExperiment exp = experiment(dir)) {
+        try (CbtmExperiment exp = SampleExperiment.in(dir)) {
             again = exp.runGrid(grid);
             CbtmResult moreTokens = exp.run(grid.get(1).withTotalTokens(3_000));
             assertFalse(moreTokens.reused(), "a changed budget is a new artifact");
