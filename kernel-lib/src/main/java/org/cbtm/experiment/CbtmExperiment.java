@@ -100,17 +100,13 @@ public final class CbtmExperiment implements AutoCloseable {
      * The standard experiment: the profile's {@link Mixture#standard()} training and test splits of the built
      * corpus, its tokenizer, the project's artifact store, and test documents truncated to {@code evalContext}
      * tokens (the context of the transformer experts, so n-gram and transformer rows score the same tokens).
-     * The training passages are put in a seeded random order (the mixture's seed): the mixture lists them source by
-     * source, and an n-gram expert whose shard holds more than its budget trains on the shard's first tokens, which
-     * must be a random sample of its documents rather than the first sources (in source order the dense model's
-     * budget would end before the last two sources of the quick mixture).
+     * The training passages keep the mixture's order (source by source): the driver, not this experiment, makes an
+     * expert's budget a random sample of its cluster ({@link CbtmTraining}).
      */
     public static CbtmExperiment standard(int evalContext) {
         Corpus corpus = Corpora.load();
         Mixture mixture = Mixture.standard();
-        List<Document> train = new ArrayList<>(mixture.sample(corpus, Split.TRAIN));
-        java.util.Collections.shuffle(train, new java.util.Random(mixture.seed()));
-        return new CbtmExperiment(train, mixture.sample(corpus, Split.TEST),
+        return new CbtmExperiment(mixture.sample(corpus, Split.TRAIN), mixture.sample(corpus, Split.TEST),
                 Corpora.tokenizer(), ArtifactStore.standard(),
                 EvalConfig.defaults().withContextLength(evalContext).withProgress(false));
     }
@@ -141,12 +137,16 @@ public final class CbtmExperiment implements AutoCloseable {
 
     // ---------------------------------------------------------------- stages
 
+    /** What a clustering depends on; K = 1 is one cluster whatever the config's clustering. */
     private record PartitionKey(CbtmConfig.Clustering clustering, int k, long seed) {
+        static PartitionKey of(CbtmConfig c) {
+            return new PartitionKey(c.isDense() ? CbtmConfig.Clustering.RANDOM : c.clustering(), c.k(), c.seed());
+        }
     }
 
     /** The fitted partition of a config (K = 1: everything in one cluster); k-means fits are cached. */
     public synchronized FittedPartition partition(CbtmConfig c) {
-        PartitionKey key = new PartitionKey(c.isDense() ? CbtmConfig.Clustering.RANDOM : c.clustering(), c.k(), c.seed());
+        PartitionKey key = PartitionKey.of(c);
         String id = key.toString();
         FittedPartition p = partitions.get(id);
         if (p != null) {
@@ -179,7 +179,7 @@ public final class CbtmExperiment implements AutoCloseable {
     /** Trains (or finds) the seed and experts of a config. */
     public CbtmExperts experts(CbtmConfig c) {
         FittedPartition p = partition(c);
-        PartitionKey pk = new PartitionKey(c.isDense() ? CbtmConfig.Clustering.RANDOM : c.clustering(), c.k(), c.seed());
+        PartitionKey pk = PartitionKey.of(c);
         Path expertsDir = store.folder("experts", ArtifactStore.key("experts",
                 new TrainingKey(pk, c.totalTokens(), c.seedTokens(), c.expert(), TrainingKey.RECIPE), Map.of("train", trainPrint)));
         Path seedDir = store.folder("seed", ArtifactStore.key("seed", new SeedKey(c.expert(), c.seedTokens()),

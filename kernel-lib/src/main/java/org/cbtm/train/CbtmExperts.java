@@ -77,9 +77,9 @@ public record CbtmExperts(ExpertKind kind, Path seed, List<Path> experts, long t
             return total;
         }
         long total = 0;
-        for (Path e : experts) {
+        for (int k = 0; k < experts.size(); k++) {
             // an n-gram expert counts its cluster once: a cluster smaller than the budget uses all of it
-            Path shard = e.getParent().getParent().resolve("data").resolve("shard-" + experts.indexOf(e) + ".bin");
+            Path shard = experts.get(k).getParent().getParent().resolve("data").resolve("shard-" + k + ".bin");
             total += Files.isRegularFile(shard) ? Math.min(tokensPerExpert, TokenShard.numTokens(shard)) : tokensPerExpert;
         }
         return total;
