@@ -399,6 +399,8 @@ public final class AuctionAssignment {
 
     /** Rows per parallel block of the O(K N) passes (fixed, so results never depend on the number of threads). */
     private static final int BLOCK = 4096;
+    /** Rows per parallel block of a price raise's passes (fixed, as {@link #BLOCK}; smaller: a raise is cheaper). */
+    private static final int RAISE_BLOCK = 1024;
 
     /** One pass over the costs: finite check and range, and (when asked) how many rows have each cluster as their cheapest. */
     private static final class Scan {
@@ -477,10 +479,9 @@ public final class AuctionAssignment {
         final long[] seen;     // the search's visited clusters
         final int[] cursor;    // per (a, b): how far a's member list has been searched for a row movable to b
         final int[][] members; // rows of each cluster that can move (another cluster within eps); append-only, rows that left are skipped
-        int[][] rowsOf;        // all rows of each cluster, append-only, rows that left skipped (built by the first raise)
-        final int[] rowsOfCount;
-        final int[] stamp;     // the raise that last visited a row (a row can be listed twice)
-        int[] visit;           // the rows a raise visits
+        final int[] stamp;     // the raise that last moved a row by leave()
+        double[] room;         // per row of a reached cluster: the largest raise that keeps it within eps (a raise)
+        int[] changed;         // the rows whose band a raise changed, per block from the block's first row
         int raiseId;
         final int[] memberCount;
         final int[] parent;
@@ -511,9 +512,7 @@ public final class AuctionAssignment {
             cursor = new int[k * k];
             members = new int[k][];
             memberCount = new int[k];
-            rowsOfCount = new int[k];
             stamp = new int[m];
-            visit = new int[64];
             parent = new int[k];
             queue = new int[k];
             reach = new boolean[k];
@@ -700,79 +699,74 @@ public final class AuctionAssignment {
             count[u]--;
             count[v]++;
             addMember(v, t); // it can move back to u at least
-            if (rowsOf != null) {
-                addRow(v, t);
-            }
             moves++;
+        }
+
+        /** Runs {@code body} over the level's rows in blocks of {@link #RAISE_BLOCK}, in parallel when there are several. */
+        private int forRaiseBlocks(Parallel.BlockBody body) {
+            if (m >= 2 * RAISE_BLOCK) {
+                Parallel.forBlocks(m, RAISE_BLOCK, body);
+                return Parallel.blocks(m, RAISE_BLOCK);
+            }
+            body.run(0, 0, m);
+            return 1;
         }
 
         /**
          * Raises the prices of the reached clusters by the smallest amount that puts one of their rows within eps of
          * an outside cluster (the largest raise that keeps every row within eps), then updates the rows whose cheapest
-         * cluster or eps band involves a raised cluster. One SIMD scan per row of a reached cluster (its cheapest
-         * outside reduced cost); the other rows need at most a few scalar checks.
+         * cluster or eps band involves a raised cluster. Two passes over the rows in memory order, in parallel blocks:
+         * the first takes the cheapest outside reduced cost of every row of a reached cluster (one SIMD scan each), the
+         * second recomputes the bands that can change; the arcs of the rows whose band changed are then updated in row
+         * order, so the result never depends on the number of threads.
          */
-        private void addRow(int a, int t) {
-            if (rowsOfCount[a] == rowsOf[a].length) {
-                rowsOf[a] = Arrays.copyOf(rowsOf[a], rowsOf[a].length * 2);
-            }
-            rowsOf[a][rowsOfCount[a]++] = t;
-        }
-
         private void raise(double[] p, double eps) {
-            if (rowsOf == null) { // the first raise of this level: per-cluster row lists and scratch
-                rowsOf = new int[k][];
-                for (int j = 0; j < k; j++) {
-                    rowsOf[j] = new int[count[j] + 16];
-                }
-                for (int t = 0; t < m; t++) {
-                    int a = assign[t];
-                    rowsOf[a][rowsOfCount[a]++] = t;
-                }
+            if (outMin == null) { // the first raise of this level: scratch
                 fresh = new long[m * words];
                 outMin = new double[m];
+                room = new double[m];
+                changed = new int[m];
             }
             long[] raised = new long[words];
+            int reached = 0;
+            int outsideCluster = -1;
             for (int j = 0; j < k; j++) {
                 outside[j] = reach[j] ? Double.POSITIVE_INFINITY : p[j];
                 if (reach[j]) {
                     raised[j >>> 6] |= 1L << (j & 63);
+                    reached++;
+                } else {
+                    outsideCluster = j;
                 }
             }
             raiseId++;
-            // the rows of the reached clusters, and their cheapest outside costs in one kernel call
-            int nv = 0;
-            for (int a = 0; a < k; a++) {
-                if (!reach[a]) {
-                    continue;
-                }
-                int[] list = rowsOf[a];
-                for (int i = 0, c = rowsOfCount[a]; i < c; i++) {
-                    int t = list[i];
-                    if (assign[t] == a && stamp[t] != raiseId) {
-                        stamp[t] = raiseId;
-                        if (nv == visit.length) {
-                            visit = Arrays.copyOf(visit, nv * 2);
-                        }
-                        visit[nv++] = t;
+            // per row of a reached cluster: the raise at which an outside cluster gets within eps of it
+            int nb = Parallel.blocks(m, RAISE_BLOCK);
+            double[] blockMin = new double[nb];
+            int[] blockRows = new int[nb];
+            int used = forRaiseBlocks((b, from, to) -> {
+                double mn = Double.POSITIVE_INFINITY;
+                int rows = 0;
+                for (int t = from; t < to; t++) {
+                    int a = assign[t];
+                    if (reach[a]) {
+                        int o = t * rowStep;
+                        double mo = DenseKernels.minPlus(cost, o, outside, k);
+                        outMin[t] = mo;
+                        double r = mo + eps - (cost[o + a] + p[a]);
+                        room[t] = r;
+                        mn = Math.min(mn, r);
+                        rows++;
                     }
                 }
-            }
-            int[] offs = new int[nv];
-            for (int i = 0; i < nv; i++) {
-                offs[i] = visit[i] * rowStep;
-            }
-            double[] mos = new double[nv];
-            DenseKernels.minPlusRows(cost, offs, nv, outside, k, mos);
-            // per row of a reached cluster: the raise at which an outside cluster gets within eps of it
-            double[] room = new double[nv];
+                blockMin[b] = mn;
+                blockRows[b] = rows;
+            });
             double minRoom = Double.POSITIVE_INFINITY;
-            for (int i = 0; i < nv; i++) {
-                int t = visit[i];
-                int a = assign[t];
-                outMin[t] = mos[i];
-                room[i] = mos[i] + eps - (cost[offs[i] + a] + p[a]);
-                minRoom = Math.min(minRoom, room[i]);
+            int nv = 0;
+            for (int b = 0; b < used; b++) {
+                minRoom = Math.min(minRoom, blockMin[b]);
+                nv += blockRows[b];
             }
             if (!(minRoom < Double.POSITIVE_INFINITY)) {
                 throw new IllegalStateException("balanced assignment: the over-full clusters reach every cluster");
@@ -782,57 +776,52 @@ public final class AuctionAssignment {
             // their cheapest one (that cluster, or another raised one), the d-th becomes movable, so one raise fills
             // that cluster rather than d raises (rows taken from full clusters leave gaps inside the reach, which
             // chains then fill)
-            int outsideCluster = -1;
-            int reached = 0;
-            for (int j = 0; j < k; j++) {
-                if (reach[j]) {
-                    reached++;
-                } else {
-                    outsideCluster = j;
-                }
-            }
             double delta = minRoom;
             int need = reached == k - 1 ? -excess[outsideCluster] : 0;
             if (need >= 2 && nv >= 2) {
-                delta = kthSmallest(room.clone(), nv, Math.min(need, nv) - 1);
+                double[] rooms = new double[nv];
+                int i = 0;
+                for (int t = 0; t < m; t++) {
+                    if (reach[assign[t]]) {
+                        rooms[i++] = room[t];
+                    }
+                }
+                delta = kthSmallest(rooms, nv, Math.min(need, nv) - 1);
             }
             for (int j = 0; j < k; j++) {
                 if (reach[j]) {
                     p[j] += delta;
                 }
             }
-            for (int i = 0; i < nv; i++) {
-                if (room[i] < delta) {
-                    leave(visit[i], p, eps);
-                }
-            }
-            // the other rows that can change: those with a raised cluster in their band (all of them can move, so
-            // they are on the member lists)
-            int inside = nv;
-            for (int a = 0; a < k; a++) {
-                if (reach[a]) {
-                    continue;
-                }
-                int[] list = members[a];
-                for (int i = 0, c = memberCount[a]; i < c; i++) {
-                    int t = list[i];
-                    if (assign[t] == a && stamp[t] != raiseId && intersects(t, raised)) {
-                        stamp[t] = raiseId;
-                        if (nv == visit.length) {
-                            visit = Arrays.copyOf(visit, nv * 2);
-                        }
-                        visit[nv++] = t;
+            if (delta > minRoom) {
+                for (int t = 0; t < m; t++) {
+                    if (reach[assign[t]] && stamp[t] != raiseId && room[t] < delta) {
+                        stamp[t] = raiseId; // moved by leave(), already up to date
+                        leave(t, p, eps);
                     }
                 }
             }
-            for (int i = 0; i < nv; i++) {
-                int t = visit[i];
-                if (i < inside && room[i] < delta) {
-                    continue; // moved by leave(), already up to date
+            // the rows whose band can change: those of the reached clusters, and the others with a raised cluster in
+            // their band
+            final double d = delta;
+            int[] blockChanged = new int[nb];
+            forRaiseBlocks((b, from, to) -> {
+                int c = from;
+                for (int t = from; t < to; t++) {
+                    if (stamp[t] == raiseId || !(reach[assign[t]] || intersects(t, raised))) {
+                        continue;
+                    }
+                    if (refresh(t, p, eps, d, raised)) {
+                        changed[c++] = t;
+                    }
                 }
-                if (refresh(t, p, eps, delta, raised)) {
+                blockChanged[b] = c - from;
+            });
+            for (int b = 0; b < used; b++) {
+                for (int i = b * RAISE_BLOCK, e = i + blockChanged[b]; i < e; i++) {
+                    int t = changed[i];
                     int a = assign[t];
-                    boolean listed = i >= inside || movableSomewhere(t, a);
+                    boolean listed = movableSomewhere(t, a); // every movable row is on its cluster's member list
                     addArcs(t, a, -1);
                     System.arraycopy(fresh, t * words, within, t * words, words);
                     addArcs(t, a, 1);
@@ -860,7 +849,6 @@ public final class AuctionAssignment {
             excess[u]--;
             excess[j]++;
             addArcs(t, j, 1);
-            addRow(j, t);
             if (movableSomewhere(t, j)) {
                 addMember(j, t);
             }
