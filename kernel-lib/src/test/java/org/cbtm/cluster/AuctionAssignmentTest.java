@@ -179,6 +179,47 @@ class AuctionAssignmentTest {
         return c;
     }
 
+    /**
+     * The raises sweep the rows in parallel blocks: the result must not depend on the number of threads, from cold
+     * prices (sample levels beside the distances) and from the warm prices of slightly different centres (the full
+     * level alone).
+     */
+    @Test
+    void sameResultOnOneThreadAsOnSeveral() throws Exception {
+        SplittableRandom r = new SplittableRandom(8);
+        int n = 20000;
+        int k = 32;
+        DenseMatrix x = clumpedPoints(r, n, 12, k);
+        DenseMatrix c = x.selectRows(KMeans.randomDocumentIndices(n, k, 3));
+        DenseMatrix moved = new DenseMatrix(k, 12);
+        for (int j = 0; j < k; j++) {
+            for (int d = 0; d < 12; d++) {
+                moved.set(j, d, c.get(j, d) + 0.05 * r.nextGaussian());
+            }
+        }
+        var opts = AuctionAssignment.Options.scaled(1e-4); // eps scaling: phases with narrow bands need raises
+        double[] warmPrices = AuctionAssignment.assign(x, moved, opts, null).clusterPrices();
+        double[] cost = Distances.all(x, c);
+        for (double[] start : new double[][] {null, warmPrices}) {
+            AuctionAssignment.Result one;
+            AuctionAssignment.Result three;
+            java.util.concurrent.ForkJoinPool p1 = new java.util.concurrent.ForkJoinPool(1);
+            java.util.concurrent.ForkJoinPool p3 = new java.util.concurrent.ForkJoinPool(3);
+            try {
+                one = p1.submit(() -> AuctionAssignment.assign(x, c, opts, start)).get();
+                three = p3.submit(() -> AuctionAssignment.assign(x, c, opts, start)).get();
+            } finally {
+                p1.shutdown();
+                p3.shutdown();
+            }
+            assertTrue(one.rounds() > 0, "the instance needs price raises");
+            assertEpsOptimal(cost, k, n, one);
+            assertArrayEquals(one.assignment(), three.assignment());
+            assertArrayEquals(one.clusterPrices(), three.clusterPrices());
+            assertEquals(one.bids(), three.bids());
+        }
+    }
+
     /** Large enough for the nested sample levels (and, from points, the coarse levels beside the distances). */
     @Test
     void largeInstancesAreEpsOptimalFromCostsAndFromPoints() {
