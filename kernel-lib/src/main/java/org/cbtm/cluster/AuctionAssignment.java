@@ -401,7 +401,10 @@ public final class AuctionAssignment {
 
     /** Rows per parallel block of the O(K N) passes (fixed, so results never depend on the number of threads). */
     private static final int BLOCK = 4096;
-    /** Rows per parallel block of a level's first pass and of its price raises (fixed, as {@link #BLOCK}; smaller: cheaper passes). */
+    /**
+     * Rows per parallel block of a level's first pass and of its price raises (fixed, as {@link #BLOCK}; smaller:
+     * those passes are cheaper).
+     */
     private static final int RAISE_BLOCK = 1024;
 
     /** One pass over the costs: finite check and range, and (when asked) how many rows have each cluster as their cheapest. */
