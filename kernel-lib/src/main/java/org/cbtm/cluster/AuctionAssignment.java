@@ -550,24 +550,16 @@ public final class AuctionAssignment {
             return (within[t * words + (b >>> 6)] >>> (b & 63) & 1L) != 0;
         }
 
-        /** Adds row t's arcs out of cluster a to {@code arc} (a K x K count, as {@link #arcs}). */
-        private void countArcs(int t, int a, int[] arc) {
-            int w0 = t * words;
-            int ao = a * k;
-            for (int w = 0; w < words; w++) {
-                long bits = within[w0 + w];
-                while (bits != 0) {
-                    int l = (w << 6) + Long.numberOfTrailingZeros(bits);
-                    bits &= bits - 1;
-                    if (l != a) {
-                        arc[ao + l]++;
-                    }
-                }
-            }
-        }
-
         /** Adds (sign 1) or removes (-1) row t's arcs out of cluster a, keeping the bit sets of non-empty arcs. */
         private void addArcs(int t, int a, int sign) {
+            addArcs(t, a, sign, arcs, adj);
+        }
+
+        /**
+         * Adds (sign 1) or removes (-1) row t's arcs out of cluster a in {@code arc} (a K x K count, as {@link #arcs});
+         * when {@code adjacency} is not null, flips its bit of each arc that opens or closes.
+         */
+        private void addArcs(int t, int a, int sign, int[] arc, long[] adjacency) {
             int w0 = t * words;
             int ao = a * k;
             int adjo = a * words;
@@ -577,9 +569,9 @@ public final class AuctionAssignment {
                     int l = (w << 6) + Long.numberOfTrailingZeros(bits);
                     bits &= bits - 1;
                     if (l != a) {
-                        int x = arcs[ao + l] += sign;
-                        if (x == (sign > 0 ? 1 : 0)) {
-                            adj[adjo + w] ^= 1L << (l & 63); // the arc opened or closed
+                        int x = arc[ao + l] += sign;
+                        if (adjacency != null && x == (sign > 0 ? 1 : 0)) {
+                            adjacency[adjo + w] ^= 1L << (l & 63); // the arc opened or closed
                         }
                     }
                 }
@@ -610,7 +602,7 @@ public final class AuctionAssignment {
                         if (arc == null) {
                             arc = new int[k * k];
                         }
-                        countArcs(t, a, arc);
+                        addArcs(t, a, 1, arc, null); // a block's own counts; the bit sets follow the merge
                     }
                 }
                 blockCount[b] = cnt;
