@@ -486,7 +486,7 @@ public final class AuctionAssignment {
         final int[][] members; // rows of each cluster that can move (another cluster within eps); append-only, rows that left are skipped
         final int[] stamp;     // the raise that last moved a row by leave()
         double[] room;         // per row of a reached cluster: the largest raise that keeps it within eps (a raise)
-        int[] changed;         // the rows whose band a raise changed, per block from the block's first row
+        int[] changed;         // per block from its first row: the movable rows (set-up), the rows whose band a raise changed
         int raiseId;
         final int[] memberCount;
         final int[] parent;
@@ -586,7 +586,7 @@ public final class AuctionAssignment {
             int[][] blockCount = new int[nb][];
             int[][] blockArcs = new int[nb][];
             int[] blockMovable = new int[nb];
-            int used = forRaiseBlocks((b, from, to) -> {
+            int used = forRowBlocks((b, from, to) -> {
                 DenseKernels.argMinWithinRows(cost, from * rowStep, rowStep, to - from, p, k, eps, bestIdx, from,
                         within, from * words);
                 int[] cnt = new int[k];
@@ -742,7 +742,7 @@ public final class AuctionAssignment {
         }
 
         /** Runs {@code body} over the level's rows in blocks of {@link #RAISE_BLOCK}, in parallel when there are several. */
-        private int forRaiseBlocks(Parallel.BlockBody body) {
+        private int forRowBlocks(Parallel.BlockBody body) {
             if (m >= 2 * RAISE_BLOCK) {
                 Parallel.forBlocks(m, RAISE_BLOCK, body);
                 return Parallel.blocks(m, RAISE_BLOCK);
@@ -782,7 +782,7 @@ public final class AuctionAssignment {
             int nb = Parallel.blocks(m, RAISE_BLOCK);
             double[] blockMin = new double[nb];
             int[] blockRows = new int[nb];
-            int used = forRaiseBlocks((b, from, to) -> {
+            int used = forRowBlocks((b, from, to) -> {
                 double mn = Double.POSITIVE_INFINITY;
                 int rows = 0;
                 for (int t = from; t < to; t++) {
@@ -843,7 +843,7 @@ public final class AuctionAssignment {
             // their band
             final double d = delta;
             int[] blockChanged = new int[nb];
-            forRaiseBlocks((b, from, to) -> {
+            forRowBlocks((b, from, to) -> {
                 int c = from;
                 for (int t = from; t < to; t++) {
                     if (stamp[t] == raiseId || !(reach[assign[t]] || intersects(t, raised))) {
