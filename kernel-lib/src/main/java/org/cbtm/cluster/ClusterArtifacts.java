@@ -1,5 +1,7 @@
 package org.cbtm.cluster;
 
+import org.cbtm.base.Provenance;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -7,8 +9,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.cbtm.experiment.Profile;
-import org.cbtm.experiment.ProjectPaths;
+import org.cbtm.base.Profile;
+import org.cbtm.base.ProjectPaths;
 import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;

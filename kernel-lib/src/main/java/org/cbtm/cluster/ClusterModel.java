@@ -1,5 +1,7 @@
 package org.cbtm.cluster;
 
+import org.cbtm.base.Provenance;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,7 +23,7 @@ import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
-import org.cbtm.experiment.AtomicFiles;
+import org.cbtm.base.AtomicFiles;
 import org.cbtm.math.DenseMatrix;
 import org.cbtm.text.tfidf.TfidfSvdEmbedder;
 import org.cbtm.text.tfidf.TfidfVectorizer;

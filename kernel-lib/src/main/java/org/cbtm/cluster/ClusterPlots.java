@@ -1,7 +1,7 @@
 package org.cbtm.cluster;
 
-import org.cbtm.notebook.JsonFigure;
-import static org.cbtm.notebook.JsonFigure.map;
+import org.cbtm.present.JsonFigure;
+import static org.cbtm.present.JsonFigure.map;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.cbtm.corpus.Document;
-import org.cbtm.notebook.Html;
+import org.cbtm.present.Html;
 import tech.tablesaw.api.NumericColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.plotly.components.Figure;

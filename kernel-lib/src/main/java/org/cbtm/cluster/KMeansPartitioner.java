@@ -1,5 +1,7 @@
 package org.cbtm.cluster;
 
+import org.cbtm.base.Provenance;
+
 import java.util.List;
 import java.util.Objects;
 import org.cbtm.text.tfidf.TfidfSvdEmbedder;

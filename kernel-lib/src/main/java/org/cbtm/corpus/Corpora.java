@@ -1,6 +1,6 @@
 package org.cbtm.corpus;
 
-import org.cbtm.experiment.ProjectPaths;
+import org.cbtm.base.ProjectPaths;
 import org.cbtm.text.token.Tokenizer;
 
 import java.nio.file.Path;

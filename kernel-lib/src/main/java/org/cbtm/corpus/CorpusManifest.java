@@ -1,7 +1,9 @@
 package org.cbtm.corpus;
 
+import org.cbtm.base.Checksums;
+
 import com.fasterxml.jackson.databind.SerializationFeature;
-import org.cbtm.experiment.AtomicFiles;
+import org.cbtm.base.AtomicFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

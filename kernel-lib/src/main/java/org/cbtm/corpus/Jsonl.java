@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.cbtm.experiment.AtomicFiles;
+import org.cbtm.base.AtomicFiles;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;

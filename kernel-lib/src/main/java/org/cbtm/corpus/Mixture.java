@@ -1,6 +1,6 @@
 package org.cbtm.corpus;
 
-import org.cbtm.experiment.Profile;
+import org.cbtm.base.Profile;
 
 import java.util.ArrayList;
 import java.util.List;

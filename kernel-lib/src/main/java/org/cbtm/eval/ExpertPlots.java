@@ -1,7 +1,7 @@
 package org.cbtm.eval;
 
-import org.cbtm.notebook.JsonFigure;
-import static org.cbtm.notebook.JsonFigure.map;
+import org.cbtm.present.JsonFigure;
+import static org.cbtm.present.JsonFigure.map;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

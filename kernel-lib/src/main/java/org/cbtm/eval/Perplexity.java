@@ -8,7 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.cbtm.lm.LanguageModel;
-import org.cbtm.notebook.Progress;
+import org.cbtm.base.Progress;
 
 /**
  * Perplexity by the protocol of methods 1.5: held-out documents, one per sequence (no packing), each truncated to

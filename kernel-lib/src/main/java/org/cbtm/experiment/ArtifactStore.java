@@ -1,5 +1,8 @@
 package org.cbtm.experiment;
 
+import org.cbtm.base.AtomicFiles;
+import org.cbtm.base.ProjectPaths;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -34,7 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import org.cbtm.cluster.Provenance;
+import org.cbtm.base.Provenance;
 
 /**
  * A cache of computed artifacts (fitted clusterings, trained experts, evaluation results), so that re-running a

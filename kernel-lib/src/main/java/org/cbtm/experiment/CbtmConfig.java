@@ -1,5 +1,7 @@
 package org.cbtm.experiment;
 
+import org.cbtm.base.Tokens;
+
 import org.cbtm.route.RoutingConfig;
 import org.cbtm.train.ExpertKind;
 

@@ -1,5 +1,8 @@
 package org.cbtm.experiment;
 
+import org.cbtm.base.CsvTables;
+import org.cbtm.base.ProjectPaths;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,7 +32,7 @@ import org.cbtm.eval.ComputeAccount;
 import org.cbtm.eval.Perplexity;
 import org.cbtm.eval.PerplexityResult;
 import org.cbtm.lm.LanguageModel;
-import org.cbtm.notebook.Progress;
+import org.cbtm.base.Progress;
 import org.cbtm.route.CentroidRouter;
 import org.cbtm.route.RandomRouter;
 import org.cbtm.route.Router;

@@ -1,5 +1,7 @@
 package org.cbtm.experiment;
 
+import org.cbtm.base.Tokens;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,5 +1,7 @@
 package org.cbtm.experiment;
 
+import org.cbtm.base.Profile;
+
 import org.cbtm.corpus.Corpora;
 import org.cbtm.lm.gpt.GptConfig;
 import org.cbtm.lm.ngram.NgramConfig;

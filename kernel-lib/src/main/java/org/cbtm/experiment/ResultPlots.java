@@ -1,7 +1,9 @@
 package org.cbtm.experiment;
 
-import org.cbtm.notebook.JsonFigure;
-import static org.cbtm.notebook.JsonFigure.map;
+import org.cbtm.base.Tokens;
+
+import org.cbtm.present.JsonFigure;
+import static org.cbtm.present.JsonFigure.map;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,5 +1,7 @@
 package org.cbtm.experiment;
 
+import org.cbtm.base.Tokens;
+
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package org.cbtm.notebook;
 
+import org.cbtm.present.Html;
+
 import java.util.List;
 import java.util.function.Function;
 

@@ -61,7 +61,7 @@ public final class Chromium {
                 throw new IllegalStateException("Chromium failed to screenshot " + page + " (exit " + proc.exitValue()
                         + "):\n" + new String(log, StandardCharsets.UTF_8));
             }
-            org.cbtm.experiment.AtomicFiles.makeReadable(shot);
+            org.cbtm.base.AtomicFiles.makeReadable(shot);
             Files.move(shot, png, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

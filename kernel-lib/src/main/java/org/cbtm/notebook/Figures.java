@@ -1,10 +1,12 @@
 package org.cbtm.notebook;
 
+import org.cbtm.present.Html;
+
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 
-import org.cbtm.experiment.AtomicFiles;
-import org.cbtm.experiment.ProjectPaths;
+import org.cbtm.base.AtomicFiles;
+import org.cbtm.base.ProjectPaths;
 
 import tech.tablesaw.plotly.components.Figure;
 

@@ -11,7 +11,7 @@ import java.util.Objects;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-import org.cbtm.experiment.AtomicFiles;
+import org.cbtm.base.AtomicFiles;
 
 /**
  * Writes the Jupyter kernelspec of the "Java (C-BTM)" kernel: {@code kernel.json} and the init script of default
@@ -38,6 +38,7 @@ public record KernelSpec(Path javaBin, Path kernelJar, String classpath, Path pr
             "tech.tablesaw.plotly.api.*",
             "tech.tablesaw.plotly.components.*",
             "tech.tablesaw.plotly.traces.*",
+            "org.cbtm.base.*",
             "org.cbtm.experiment.*",
             "org.cbtm.corpus.*",
             "org.cbtm.text.token.*",
@@ -51,6 +52,7 @@ public record KernelSpec(Path javaBin, Path kernelJar, String classpath, Path pr
             "org.cbtm.route.*",
             "org.cbtm.ensemble.*",
             "org.cbtm.eval.*",
+            "org.cbtm.present.*",
             "org.cbtm.notebook.*",
             "static org.cbtm.notebook.Notebook.*");
 

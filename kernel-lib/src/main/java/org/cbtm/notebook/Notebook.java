@@ -4,8 +4,8 @@ import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.cbtm.experiment.Profile;
-import org.cbtm.experiment.ProjectPaths;
+import org.cbtm.base.Profile;
+import org.cbtm.base.ProjectPaths;
 
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;

@@ -1,12 +1,14 @@
 package org.cbtm.notebook;
 
+import org.cbtm.present.Html;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.cbtm.experiment.ProjectPaths;
+import org.cbtm.base.ProjectPaths;
 
 /**
  * The plotly.js bundle, served offline. {@code environment/jupyter} fetches plotly.js-dist-min 2.35.x from the

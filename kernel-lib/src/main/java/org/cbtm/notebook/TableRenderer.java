@@ -1,5 +1,7 @@
 package org.cbtm.notebook;
 
+import org.cbtm.present.Html;
+
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
 

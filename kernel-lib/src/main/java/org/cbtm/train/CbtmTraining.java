@@ -139,7 +139,7 @@ public final class CbtmTraining {
                                 tokens);
                         double seconds = (System.nanoTime() - start) / 1e9;
                         // the timing first: model.kn is the "done" mark, so a crash in between only loses a retry
-                        org.cbtm.experiment.AtomicFiles.writeString(dir.resolve("train-seconds.txt"), seconds + "\n");
+                        org.cbtm.base.AtomicFiles.writeString(dir.resolve("train-seconds.txt"), seconds + "\n");
                         lm.save(model);
                     });
                 }

@@ -18,7 +18,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import org.cbtm.experiment.AtomicFiles;
+import org.cbtm.base.AtomicFiles;
 import org.cbtm.lm.gpt.GptWeights;
 
 /**

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-import org.cbtm.experiment.AtomicFiles;
+import org.cbtm.base.AtomicFiles;
 
 /**
  * The metrics of a run: kept in memory (for plots) and, when a file is given, appended to a CSV one row at a

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 import org.cbtm.corpus.Document;
-import org.cbtm.experiment.AtomicFiles;
+import org.cbtm.base.AtomicFiles;
 import org.cbtm.text.token.Tokenizer;
 
 /**

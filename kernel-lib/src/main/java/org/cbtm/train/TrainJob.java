@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 
-import org.cbtm.experiment.AtomicFiles;
+import org.cbtm.base.AtomicFiles;
 import org.cbtm.lm.gpt.Devices;
 import org.cbtm.lm.gpt.GptConfig;
 

@@ -17,7 +17,7 @@ import org.cbtm.lm.gpt.GptConfig;
 import org.cbtm.lm.gpt.GptWeights;
 import org.cbtm.lm.gpt.NoGrad;
 import org.cbtm.lm.gpt.TorchRuntime;
-import org.cbtm.notebook.Progress;
+import org.cbtm.base.Progress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,7 @@
 package org.cbtm.cluster;
 
+import org.cbtm.base.Provenance;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,7 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.cbtm.experiment.Profile;
+import org.cbtm.base.Profile;
 import org.cbtm.text.tfidf.TfidfSvdEmbedder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

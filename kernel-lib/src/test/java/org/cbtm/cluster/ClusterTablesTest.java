@@ -1,5 +1,7 @@
 package org.cbtm.cluster;
 
+import org.cbtm.base.Provenance;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

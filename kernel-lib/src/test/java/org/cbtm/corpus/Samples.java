@@ -1,7 +1,7 @@
 package org.cbtm.corpus;
 
 import org.cbtm.corpus.sources.SourceSpec;
-import org.cbtm.experiment.ProjectPaths;
+import org.cbtm.base.ProjectPaths;
 
 import java.nio.file.Path;
 import java.util.List;

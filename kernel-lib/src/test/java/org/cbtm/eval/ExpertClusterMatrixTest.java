@@ -1,6 +1,6 @@
 package org.cbtm.eval;
 
-import org.cbtm.notebook.JsonFigure;
+import org.cbtm.present.JsonFigure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,9 @@
 package org.cbtm.experiment;
 
+import org.cbtm.base.AtomicFiles;
+import org.cbtm.base.Profile;
+import org.cbtm.base.ProjectPaths;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,6 +1,6 @@
 package org.cbtm.corpus.sources;
 
-import org.cbtm.corpus.Checksums;
+import org.cbtm.base.Checksums;
 import org.cbtm.corpus.Corpus;
 import org.cbtm.corpus.CorpusManifest;
 import org.cbtm.corpus.Document;

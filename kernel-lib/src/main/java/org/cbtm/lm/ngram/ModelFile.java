@@ -12,7 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.cbtm.experiment.AtomicFiles;
+import org.cbtm.base.AtomicFiles;
 
 /**
  * The binary file of a {@link KneserNeyLM}, written atomically. Layout (big-endian): magic "CBKN", format version,

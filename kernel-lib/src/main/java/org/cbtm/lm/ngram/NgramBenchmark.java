@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.cbtm.corpus.Corpora;
 import org.cbtm.corpus.Corpus;
 import org.cbtm.corpus.Split;
-import org.cbtm.experiment.AtomicFiles;
-import org.cbtm.experiment.ProjectPaths;
+import org.cbtm.base.AtomicFiles;
+import org.cbtm.base.ProjectPaths;
 import org.cbtm.text.token.Tokenizer;
 import org.cbtm.train.TokenShard;
 

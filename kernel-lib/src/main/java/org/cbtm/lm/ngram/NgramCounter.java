@@ -11,7 +11,7 @@ import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
 import org.cbtm.math.Parallel;
-import org.cbtm.notebook.Progress;
+import org.cbtm.base.Progress;
 import org.cbtm.text.token.Tokenizer;
 import org.cbtm.train.TokenShard;
 
@@ -295,7 +295,7 @@ final class NgramCounter {
             unigramGamma[w] = order == 1 ? 1f : (float) gamma(upA[0][w], upN[0][w], disc[2]);
         }
         KneserNeyLM.Provenance prov = new KneserNeyLM.Provenance(config, vocab, budget, n, sha,
-                KneserNeyLM.FORMAT_VERSION, org.cbtm.cluster.Provenance.currentLibraryVersion());
+                KneserNeyLM.FORMAT_VERSION, org.cbtm.base.Provenance.currentLibraryVersion());
         return new KneserNeyLM(prov, disc, unigram, unigramGamma, tables);
     }
 

@@ -8,7 +8,7 @@ import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 import com.knuddels.jtokkit.api.IntArrayList;
-import org.cbtm.experiment.AtomicFiles;
+import org.cbtm.base.AtomicFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

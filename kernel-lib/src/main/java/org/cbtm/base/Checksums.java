@@ -1,4 +1,4 @@
-package org.cbtm.corpus;
+package org.cbtm.base;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package org.cbtm.experiment;
+package org.cbtm.base;
 
 import java.io.IOException;
 import java.io.OutputStream;

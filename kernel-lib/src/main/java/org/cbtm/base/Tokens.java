@@ -1,4 +1,4 @@
-package org.cbtm.experiment;
+package org.cbtm.base;
 
 /** Token counts for people: 590k, 7.9M. */
 public final class Tokens {

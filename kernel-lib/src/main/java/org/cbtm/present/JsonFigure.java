@@ -1,4 +1,6 @@
-package org.cbtm.notebook;
+package org.cbtm.present;
+
+import org.cbtm.notebook.Figures;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

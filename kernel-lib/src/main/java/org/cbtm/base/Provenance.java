@@ -1,4 +1,4 @@
-package org.cbtm.cluster;
+package org.cbtm.base;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,13 +1,14 @@
-package org.cbtm.notebook;
+package org.cbtm.base;
 
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.function.LongSupplier;
 
 /**
- * A progress bar for long loops. In a notebook it updates one output in place (a display id); in a terminal it
- * redraws one line; in a log (no console, e.g. CI) it prints a line every 10% or 30 s. It shows the rate and the
- * estimated time left.
+ * A progress bar for long loops. In a terminal it redraws one line; in a log (no console, e.g. CI) it prints a line
+ * every 10% or 30 s; in a notebook the notebook layer draws it (a {@link ProgressListener} found through
+ * {@link ProgressListener.Provider}, so that this base package knows nothing of notebooks). It shows the rate and
+ * the estimated time left.
  *
  * <pre>{@code
  * try (var bar = Progress.start("Training expert 3", totalTokens, "tok")) {
@@ -17,10 +18,6 @@ import java.util.function.LongSupplier;
  */
 public final class Progress implements AutoCloseable {
 
-    /** Where the bar is drawn. */
-    interface Sink {
-        void draw(Progress p, boolean last);
-    }
 
     private static final int WIDTH = 30;
 
@@ -56,7 +53,7 @@ public final class Progress implements AutoCloseable {
     private final String label;
     private final long total;
     private final String unit;
-    private final Sink sink;
+    private final ProgressListener sink;
     private final LongSupplier clock;
     private final long startNanos;
     private final long minIntervalNanos;
@@ -65,7 +62,7 @@ public final class Progress implements AutoCloseable {
     private String note = "";
     private boolean closed;
 
-    Progress(String label, long total, String unit, Sink sink, LongSupplier clock, long minIntervalNanos) {
+    public Progress(String label, long total, String unit, ProgressListener sink, LongSupplier clock, long minIntervalNanos) {
         if (label == null || label.isBlank()) {
             throw new IllegalArgumentException("a progress bar needs a label");
         }
@@ -86,18 +83,16 @@ public final class Progress implements AutoCloseable {
     }
 
     public static Progress start(String label, long total, String unit) {
-        Sink sink;
+        ProgressListener sink;
         if (MUTED.get() > 0) {
             sink = (p, last) -> { };
-        } else if (Kernel.active()) {
-            sink = new NotebookSink();
-        } else if (System.console() != null) {
-            sink = new TerminalSink(System.err, true);
         } else {
-            sink = new TerminalSink(System.err, false);
+            sink = ProgressListener.Provider.installed();
+            if (sink == null) {
+                sink = new TerminalSink(System.err, System.console() != null);
+            }
         }
-        long interval = sink instanceof NotebookSink ? 250_000_000L : 100_000_000L;
-        return new Progress(label, total, unit, sink, System::nanoTime, interval);
+        return new Progress(label, total, unit, sink, System::nanoTime, sink.minIntervalNanos());
     }
 
     /** Adds {@code n} finished items. */
@@ -120,6 +115,11 @@ public final class Progress implements AutoCloseable {
         note = args.length == 0 ? format : String.format(format, args);
     }
 
+    /** Whether {@link #close()} was called (a listener draws a finished bar differently). */
+    public boolean isClosed() {
+        return closed;
+    }
+
     @Override
     public void close() {
         if (!closed) {
@@ -136,7 +136,7 @@ public final class Progress implements AutoCloseable {
         return total;
     }
 
-    double elapsedSeconds() {
+    public double elapsedSeconds() {
         return (clock.getAsLong() - startNanos) / 1e9;
     }
 
@@ -147,12 +147,12 @@ public final class Progress implements AutoCloseable {
     }
 
     /** Fraction done in [0, 1], or -1 when the total is unknown. */
-    double fraction() {
+    public double fraction() {
         return total <= 0 ? -1 : Math.min(1.0, (double) done / total);
     }
 
     /** One line: label, percent, bar, counts, elapsed and remaining time, rate, note. */
-    String line() {
+    public String line() {
         StringBuilder b = new StringBuilder(label).append(": ");
         double f = fraction();
         if (f >= 0) {
@@ -213,33 +213,10 @@ public final class Progress implements AutoCloseable {
                 : String.format("%02d:%02d", d.toMinutesPart(), d.toSecondsPart());
     }
 
-    String html() {
-        double f = fraction();
-        String pct = f >= 0 ? String.format("%.1f%%", f * 100) : "100%";
-        String color = closed ? "#4caf50" : "#2196f3";
-        return "<div style=\"font-family:monospace;font-size:90%\">"
-                + "<div style=\"display:inline-block;width:240px;height:12px;background:#e0e0e0;border-radius:3px;vertical-align:middle;margin-right:8px\">"
-                + "<div style=\"width:" + (f >= 0 ? pct : "100%") + ";height:100%;background:" + color + ";border-radius:3px\"></div></div>"
-                + Html.escape(line()) + "</div>";
-    }
 
-    /** Updates one notebook output in place. */
-    static final class NotebookSink implements Sink {
-        private String id;
-
-        @Override
-        public void draw(Progress p, boolean last) {
-            MimeBundle b = MimeBundle.of(p.line(), p.html());
-            if (id == null) {
-                id = Kernel.display(b);
-            } else {
-                Kernel.update(id, b);
-            }
-        }
-    }
 
     /** Redraws one terminal line, or prints a line now and then when the output is a log. */
-    static final class TerminalSink implements Sink {
+    static final class TerminalSink implements ProgressListener {
         private final PrintStream out;
         private final boolean interactive;
         private int lastDecile = -1;

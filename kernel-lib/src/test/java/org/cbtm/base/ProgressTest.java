@@ -1,4 +1,4 @@
-package org.cbtm.notebook;
+package org.cbtm.base;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,7 +19,7 @@ class ProgressTest {
     /** A fake clock in nanoseconds and a sink that records every line it is asked to draw. */
     private final AtomicLong now = new AtomicLong();
     private final List<String> drawn = new ArrayList<>();
-    private final Progress.Sink recorder = (p, last) -> drawn.add((last ? "LAST " : "") + p.line());
+    private final ProgressListener recorder = (p, last) -> drawn.add((last ? "LAST " : "") + p.line());
 
     private Progress bar(long total, long intervalNanos) {
         return new Progress("Training", total, "tok", recorder, now::get, intervalNanos);
@@ -101,11 +101,6 @@ class ProgressTest {
         assertFalse(bytes.toString(StandardCharsets.UTF_8).contains("\r"), "a log gets no carriage returns");
     }
 
-    @Test
-    void htmlIsEscaped() {
-        Progress p = new Progress("<b>x</b>", 10, "it", (q, last) -> { }, now::get, 0);
-        assertTrue(p.html().contains("&lt;b&gt;x&lt;/b&gt;"));
-    }
 
     @Test
     void blankLabelIsRejected() {

@@ -1,4 +1,4 @@
-package org.cbtm.notebook;
+package org.cbtm.present;
 
 /** Escaping for text that goes into HTML and into inline scripts. */
 public final class Html {
