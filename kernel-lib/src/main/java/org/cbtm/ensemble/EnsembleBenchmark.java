@@ -28,7 +28,7 @@ import org.cbtm.route.CentroidRouter;
 import org.cbtm.route.Router;
 import org.cbtm.route.RoutingConfig;
 import org.cbtm.text.token.Tokenizer;
-import org.cbtm.train.TokenShard;
+import org.cbtm.corpus.TokenShard;
 
 /**
  * The ensemble benchmark (run it with {@code environment/bench/ensemble}): C-BTM with K Kneser-Ney experts

@@ -7,7 +7,7 @@ import java.util.stream.IntStream;
 import org.cbtm.cluster.FittedPartition;
 import org.cbtm.corpus.Document;
 import org.cbtm.text.token.Tokenizer;
-import org.cbtm.train.TokenShard;
+import org.cbtm.corpus.TokenShard;
 
 /** Builds evaluation sequences (methods 1.5: one held-out document per sequence, ending with EOD). */
 public final class EvalSequences {

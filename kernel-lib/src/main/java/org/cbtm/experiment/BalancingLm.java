@@ -17,7 +17,7 @@ import org.cbtm.eval.Perplexity;
 import org.cbtm.eval.PerplexityResult;
 import org.cbtm.lm.LanguageModel;
 import org.cbtm.train.CbtmTraining;
-import org.cbtm.train.TokenShard;
+import org.cbtm.corpus.TokenShard;
 
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;

@@ -41,7 +41,7 @@ import org.cbtm.text.token.Tokenizer;
 import org.cbtm.train.CbtmExperts;
 import org.cbtm.train.CbtmTraining;
 import org.cbtm.train.ExpertKind;
-import org.cbtm.train.TokenShard;
+import org.cbtm.corpus.TokenShard;
 
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;

@@ -8,7 +8,7 @@ import java.util.List;
 import org.cbtm.cluster.FittedPartition;
 import org.cbtm.corpus.Document;
 import org.cbtm.text.token.Tokenizer;
-import org.cbtm.train.TokenShard;
+import org.cbtm.corpus.TokenShard;
 
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;

@@ -8,7 +8,7 @@ import java.util.Map;
 
 import org.cbtm.train.CbtmExperts;
 import org.cbtm.train.CbtmTraining;
-import org.cbtm.train.TokenShard;
+import org.cbtm.corpus.TokenShard;
 
 /**
  * Stable folders in an {@link ArtifactStore} for {@link CbtmTraining} runs on data the caller prepared (its own

@@ -1,6 +1,5 @@
 package org.cbtm.present;
 
-import org.cbtm.notebook.Figures;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

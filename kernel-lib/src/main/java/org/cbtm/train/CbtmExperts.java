@@ -1,5 +1,7 @@
 package org.cbtm.train;
 
+import org.cbtm.corpus.TokenShard;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +43,7 @@ public record CbtmExperts(ExpertKind kind, Path seed, List<Path> experts, long t
         Path p = experts.get(k);
         return switch (kind) {
             case ExpertKind.Ngram n -> KneserNeyLM.load(p);
-            case ExpertKind.Transformer t -> GptLM.load(p);
+            case ExpertKind.Transformer t -> Checkpoint.loadModel(p);
         };
     }
 
@@ -59,7 +61,7 @@ public record CbtmExperts(ExpertKind kind, Path seed, List<Path> experts, long t
         if (seed == null) {
             throw new IllegalStateException(kind.name() + " experts have no seed model");
         }
-        return GptLM.load(seed);
+        return Checkpoint.loadModel(seed);
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.cbtm.train;
 
+import org.cbtm.corpus.TokenShard;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;

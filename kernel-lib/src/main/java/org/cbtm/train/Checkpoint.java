@@ -19,6 +19,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.cbtm.base.AtomicFiles;
+import org.cbtm.lm.gpt.Devices;
+import org.cbtm.lm.gpt.GptLM;
 import org.cbtm.lm.gpt.GptWeights;
 
 /**
@@ -89,6 +91,11 @@ public record Checkpoint(CheckpointInfo info, GptWeights weights, AdamState opti
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read checkpoint " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Loads a checkpoint's weights as a language model on the best device (GPU when present). */
+    public static GptLM loadModel(Path file) {
+        return GptLM.of(read(file).weights(), Devices.best());
     }
 
     /** Reads only the JSON header (fast: no tensors). */

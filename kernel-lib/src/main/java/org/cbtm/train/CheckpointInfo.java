@@ -1,5 +1,7 @@
 package org.cbtm.train;
 
+import org.cbtm.corpus.TokenShard;
+
 import org.cbtm.lm.gpt.GptConfig;
 
 /**

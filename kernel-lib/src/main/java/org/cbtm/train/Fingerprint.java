@@ -1,5 +1,7 @@
 package org.cbtm.train;
 
+import org.cbtm.corpus.TokenShard;
+
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,5 +1,7 @@
 package org.cbtm.train;
 
+import org.cbtm.corpus.TokenShard;
+
 import java.io.BufferedReader;
 import java.io.DataOutputStream;
 import java.io.IOException;

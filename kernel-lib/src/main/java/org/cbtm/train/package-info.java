@@ -2,7 +2,7 @@
  * Training transformer experts (methods 1.3, 2 and 6).
  *
  * <ul>
- *   <li>{@link org.cbtm.train.TokenShard}: tokenised documents, each ending with EOD.</li>
+ *   <li>{@link org.cbtm.corpus.TokenShard}: tokenised documents, each ending with EOD.</li>
  *   <li>{@link org.cbtm.train.TrainConfig}: budget, batches, Adam/AdamW, schedule, clipping, intervals, seed;
  *       {@code reference(...)} is the C-BTM setting.</li>
  *   <li>{@link org.cbtm.train.PackedBlocks}: documents packed into blocks, shuffled per epoch from the seed.</li>
@@ -19,3 +19,5 @@
  * ({@code TrainJob.processBuilder(job.write(file)).inheritIO().start()}); re-running is always safe.
  */
 package org.cbtm.train;
+
+import org.cbtm.corpus.TokenShard;

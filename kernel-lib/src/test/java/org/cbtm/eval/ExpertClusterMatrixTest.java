@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.cbtm.lm.LanguageModel;
 import org.cbtm.lm.ngram.KneserNeyLM;
 import org.cbtm.lm.ngram.NgramConfig;
-import org.cbtm.train.TokenShard;
+import org.cbtm.corpus.TokenShard;
 import org.junit.jupiter.api.Test;
 
 import tech.tablesaw.api.Table;

@@ -17,7 +17,7 @@ import org.cbtm.train.TrainConfig;
 import org.cbtm.train.CbtmExperts;
 import org.cbtm.train.CbtmTraining;
 import org.cbtm.train.ExpertKind;
-import org.cbtm.train.TokenShard;
+import org.cbtm.corpus.TokenShard;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

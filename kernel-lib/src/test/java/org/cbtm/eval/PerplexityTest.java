@@ -12,7 +12,7 @@ import org.cbtm.ensemble.AddOneBigram;
 import org.cbtm.ensemble.SparseEnsemble;
 import org.cbtm.ensemble.TopicFixture;
 import org.cbtm.route.OracleRouter;
-import org.cbtm.train.TokenShard;
+import org.cbtm.corpus.TokenShard;
 import org.junit.jupiter.api.Test;
 import tech.tablesaw.api.Table;
 

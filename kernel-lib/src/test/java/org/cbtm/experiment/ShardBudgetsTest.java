@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.cbtm.eval.EvalSequence;
-import org.cbtm.train.TokenShard;
+import org.cbtm.corpus.TokenShard;
 import org.junit.jupiter.api.Test;
 
 import tech.tablesaw.api.Table;

@@ -17,7 +17,6 @@ import ai.djl.nn.Parameter;
 
 import org.cbtm.lm.LanguageModel;
 import org.cbtm.text.token.Tokenizer;
-import org.cbtm.train.Checkpoint;
 
 /**
  * A trained {@link Gpt} as a {@link LanguageModel}: batched scoring with every call's native arrays in their own
@@ -42,15 +41,6 @@ public final class GptLM implements LanguageModel {
         for (Parameter p : model.parameters()) {
             p.freeze(true); // inference only: no gradient buffers
         }
-    }
-
-    /** Loads a checkpoint's weights onto the best device (GPU when present). */
-    public static GptLM load(Path checkpoint) {
-        return load(checkpoint, Devices.best());
-    }
-
-    public static GptLM load(Path checkpoint, Device device) {
-        return of(Checkpoint.read(checkpoint).weights(), device);
     }
 
     /** A model holding a copy of {@code weights}. */

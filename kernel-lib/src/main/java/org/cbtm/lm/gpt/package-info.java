@@ -7,7 +7,7 @@
  *   <li>{@link org.cbtm.lm.gpt.Gpt}: the model, one readable block (forward, loss, weights).</li>
  *   <li>{@link org.cbtm.lm.gpt.GptWeights}: parameters in host memory; parameter averaging (BTM).</li>
  *   <li>{@link org.cbtm.lm.gpt.GptLM}: a trained model as a {@link org.cbtm.lm.LanguageModel}
- *       ({@code GptLM.load(checkpoint)}).</li>
+ *       ({@code Checkpoint.loadModel(checkpoint)}).</li>
  *   <li>{@link org.cbtm.lm.gpt.Devices}, {@link org.cbtm.lm.gpt.TorchRuntime}, {@link org.cbtm.lm.gpt.NoGrad}:
  *       device choice, engine start (passive OpenMP waiting), autograd off.</li>
  * </ul>

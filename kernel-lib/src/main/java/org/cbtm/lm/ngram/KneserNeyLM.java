@@ -6,7 +6,7 @@ import java.util.stream.IntStream;
 
 import org.cbtm.lm.LanguageModel;
 import org.cbtm.text.token.Tokenizer;
-import org.cbtm.train.TokenShard;
+import org.cbtm.corpus.TokenShard;
 
 /**
  * An interpolated modified Kneser-Ney n-gram language model (Chen &amp; Goodman 1998) over the experiment's token

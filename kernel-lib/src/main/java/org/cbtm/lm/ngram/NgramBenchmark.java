@@ -19,7 +19,7 @@ import org.cbtm.corpus.Split;
 import org.cbtm.base.AtomicFiles;
 import org.cbtm.base.ProjectPaths;
 import org.cbtm.text.token.Tokenizer;
-import org.cbtm.train.TokenShard;
+import org.cbtm.corpus.TokenShard;
 
 /**
  * The n-gram benchmark (run it with {@code environment/bench/ngram}): trains {@link KneserNeyLM} of each order on

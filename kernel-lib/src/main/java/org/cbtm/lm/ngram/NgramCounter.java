@@ -13,7 +13,7 @@ import java.util.stream.IntStream;
 import org.cbtm.math.Parallel;
 import org.cbtm.base.Progress;
 import org.cbtm.text.token.Tokenizer;
-import org.cbtm.train.TokenShard;
+import org.cbtm.corpus.TokenShard;
 
 /**
  * Counts the n-grams of a token stream and turns the counts into interpolated modified Kneser-Ney coefficients

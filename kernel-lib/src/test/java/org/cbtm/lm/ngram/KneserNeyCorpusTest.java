@@ -11,7 +11,7 @@ import org.cbtm.corpus.CorpusManifest;
 import org.cbtm.corpus.Document;
 import org.cbtm.corpus.Split;
 import org.cbtm.text.token.Tokenizer;
-import org.cbtm.train.TokenShard;
+import org.cbtm.corpus.TokenShard;
 import org.junit.jupiter.api.Test;
 
 /** The n-gram model on a small sample of the real corpus (skipped when the corpus is not built). */

@@ -1,4 +1,4 @@
-package org.cbtm.train;
+package org.cbtm.corpus;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package org.cbtm.train;
+package org.cbtm.corpus;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 
-import org.cbtm.corpus.Document;
 import org.cbtm.base.AtomicFiles;
 import org.cbtm.text.token.Tokenizer;
 
