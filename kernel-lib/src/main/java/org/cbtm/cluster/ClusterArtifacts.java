@@ -120,6 +120,6 @@ public final class ClusterArtifacts {
      */
     public static boolean fittedOn(ClusterModel model, List<String> texts) {
         Provenance p = model.provenance();
-        return p.inputDocuments() == texts.size() && p.inputSha256().equals(Provenance.hash(texts));
+        return p.fittedOn(texts);
     }
 }

@@ -100,9 +100,10 @@ public final class ClusterModel implements FittedPartition {
         meta.put("format", FORMAT);
         ObjectNode prov = meta.putObject("provenance");
         prov.put("kind", provenance.kind());
+        prov.put("config", provenance.config());
+        ObjectNode inputs = prov.putObject("inputs");
+        provenance.inputs().forEach(inputs::put);
         prov.put("seed", provenance.seed());
-        prov.put("inputSha256", provenance.inputSha256());
-        prov.put("inputDocuments", provenance.inputDocuments());
         prov.put("libraryVersion", provenance.libraryVersion());
         prov.put("created", provenance.created());
         TfidfSvdEmbedder.Config ec = embedder.config();
@@ -193,9 +194,10 @@ public final class ClusterModel implements FittedPartition {
                         + "', expected " + FORMAT);
             }
             JsonNode p = meta.get("provenance");
-            Provenance prov = new Provenance(p.get("kind").asText(), p.get("seed").asLong(),
-                    p.get("inputSha256").asText(), p.get("inputDocuments").asInt(), p.get("libraryVersion").asText(),
-                    p.get("created").asText());
+            Map<String, String> inputs = new java.util.TreeMap<>();
+            p.path("inputs").fields().forEachRemaining(e -> inputs.put(e.getKey(), e.getValue().asText()));
+            Provenance prov = new Provenance(p.get("kind").asText(), p.path("config").asText("{}"), inputs,
+                    p.get("seed").asLong(), p.get("libraryVersion").asText(), p.get("created").asText());
             JsonNode em = meta.get("embedder");
             TfidfVectorizer.Config tc = new TfidfVectorizer.Config(em.get("minDf").asInt(), em.get("maxDf").asDouble(),
                     em.get("maxFeatures").asInt());

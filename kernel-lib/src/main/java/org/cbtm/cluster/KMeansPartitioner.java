@@ -38,6 +38,6 @@ public record KMeansPartitioner(TfidfSvdEmbedder.Config embedding, KMeans kmeans
         }
         TfidfSvdEmbedder.Fit fit = TfidfSvdEmbedder.fitTransform(texts, embedding);
         KMeansModel model = kmeans.fit(fit.embeddings());
-        return new ClusterModel(fit.embedder(), model, Provenance.of("c-btm k-means", kmeans.seed(), texts));
+        return new ClusterModel(fit.embedder(), model, Provenance.ofTexts("c-btm k-means", this, kmeans.seed(), texts));
     }
 }

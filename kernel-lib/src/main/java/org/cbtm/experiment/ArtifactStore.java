@@ -37,6 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.cbtm.base.CanonicalJson;
 import org.cbtm.base.Provenance;
 
 /**
@@ -124,27 +125,7 @@ public final class ArtifactStore {
     }
 
     private static JsonNode canonicalTree(Object config) {
-        JsonNode tree = config == null ? JsonNodeFactory.instance.nullNode() : JSON.valueToTree(config);
-        return sorted(tree);
-    }
-
-    private static JsonNode sorted(JsonNode n) {
-        if (n.isObject()) {
-            TreeMap<String, JsonNode> fields = new TreeMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                fields.put(e.getKey(), sorted(e.getValue()));
-            }
-            ObjectNode o = JsonNodeFactory.instance.objectNode();
-            fields.forEach(o::set);
-            return o;
-        }
-        if (n.isArray()) {
-            ArrayNode a = JsonNodeFactory.instance.arrayNode();
-            n.forEach(x -> a.add(sorted(x)));
-            return a;
-        }
-        return n;
+        return CanonicalJson.tree(config);
     }
 
     /** The key of an artifact: SHA-256 (hex) of the canonical JSON of kind, config and inputs. */
@@ -342,7 +323,7 @@ public final class ArtifactStore {
         s.put("libraryVersion", Provenance.currentLibraryVersion());
         s.put("created", Instant.now().toString());
         s.put("computeSeconds", seconds);
-        s.set("metrics", metrics == null ? JsonNodeFactory.instance.objectNode() : sorted(JSON.valueToTree(metrics)));
+        s.set("metrics", metrics == null ? JsonNodeFactory.instance.objectNode() : CanonicalJson.tree(metrics));
         ArrayNode files = s.putArray("files");
         try (Stream<Path> walk = Files.walk(staging)) {
             for (Path f : walk.filter(Files::isRegularFile).sorted().toList()) {

@@ -24,7 +24,7 @@ class ClusterArtifactsTest {
     private static ClusterModel model(boolean balanced) {
         TfidfSvdEmbedder.Fit fit = TfidfSvdEmbedder.fitTransform(CORPUS.texts, TfidfSvdEmbedder.Config.reference(1).withDimensions(8));
         return new ClusterModel(fit.embedder(), KMeans.reference(3, balanced, 1).fit(fit.embeddings()),
-                Provenance.of("test", 1, CORPUS.texts));
+                Provenance.ofTexts("test", null, 1, CORPUS.texts));
     }
 
     @Test

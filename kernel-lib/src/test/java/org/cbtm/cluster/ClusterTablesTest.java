@@ -154,7 +154,7 @@ class ClusterTablesTest {
         List<ClusterModel> models = new java.util.ArrayList<>();
         for (int k : new int[] {2, 4, 8}) {
             models.add(new ClusterModel(fit.embedder(), KMeans.reference(k, true, 1).fit(fit.embeddings()),
-                    Provenance.of("test", 1, c.texts)));
+                    Provenance.ofTexts("test", null, 1, c.texts)));
         }
         Table t = ClusterTables.clustersOfSource(models, fit.embeddings(), c.labels, "topic1", 4);
         assertTrue(t.rowCount() >= 1);
