@@ -2,6 +2,8 @@ package org.cbtm.cluster;
 
 import java.util.List;
 
+import org.cbtm.corpus.Document;
+
 /** A fitted partition: a cluster in {@code [0, numClusters())} for every document. */
 public interface FittedPartition {
     int numClusters();
@@ -11,6 +13,14 @@ public interface FittedPartition {
 
     default int[] predict(List<String> texts) {
         return predict(texts, null);
+    }
+
+    /**
+     * The cluster of each document: {@link #predict} on the texts and the documents' labels. A partition by another
+     * metadata field overrides this to read its field.
+     */
+    default int[] assign(List<Document> documents) {
+        return predict(documents.stream().map(Document::text).toList(), documents.stream().map(Document::label).toList());
     }
 
     /** A short human-readable description (kind and settings). */

@@ -1,5 +1,7 @@
 package org.cbtm.ensemble;
 
+import org.cbtm.eval.ResultColumns;
+
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -188,7 +190,7 @@ public final class EnsemblePlots {
 
     /** The "top-k" category of row {@code i}: the number kept, or "all" when every expert is kept. */
     static String topKLabel(Table t, int i) {
-        int top = t.intColumn("top_k").getInt(i);
+        int top = ResultColumns.topK(t, i);
         return top >= t.intColumn("k").getInt(i) ? "all" : Integer.toString(top);
     }
 

@@ -1,5 +1,7 @@
 package org.cbtm.ensemble;
 
+import org.cbtm.eval.ResultColumns;
+
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
 import java.util.ArrayList;
@@ -36,8 +38,8 @@ public final class EnsembleTables {
         Table dense = rows.where(rows.stringColumn("clustering").isEqualTo("dense"));
         double densePpl = dense.rowCount() == 0 ? Double.NaN : dense.doubleColumn("perplexity").getDouble(0);
         Table ens = rows.where(rows.stringColumn("clustering").isNotEqualTo("dense"));
-        IntColumn k = IntColumn.create("K");
-        StringColumn top = StringColumn.create("top-k");
+        IntColumn k = IntColumn.create(ResultColumns.K);
+        StringColumn top = StringColumn.create(ResultColumns.TOP_K);
         DoubleColumn ppl = DoubleColumn.create("perplexity");
         DoubleColumn vsAll = DoubleColumn.create("vs all %");
         DoubleColumn vsDense = DoubleColumn.create("vs dense %");
@@ -46,7 +48,7 @@ public final class EnsembleTables {
         for (int kk : new TreeSet<>(ens.intColumn("k").asList())) {
             double all = Double.NaN;
             for (int i = 0; i < ens.rowCount(); i++) {
-                if (ens.intColumn("k").getInt(i) == kk && EnsemblePlots.topKLabel(ens, i).equals("all")) {
+                if (ens.intColumn("k").getInt(i) == kk && ResultColumns.topKText(ResultColumns.topK(ens, i), ens.intColumn(ResultColumns.K).getInt(i)).equals("all")) {
                     all = ens.doubleColumn("perplexity").getDouble(i);
                 }
             }
@@ -59,7 +61,7 @@ public final class EnsembleTables {
                 }
                 double p = ens.doubleColumn("perplexity").getDouble(i);
                 k.append(kk);
-                top.append(EnsemblePlots.topKLabel(ens, i));
+                top.append(ResultColumns.topKText(ResultColumns.topK(ens, i), ens.intColumn(ResultColumns.K).getInt(i)));
                 ppl.append(p);
                 vsAll.append(100 * (p / all - 1));
                 vsDense.append(100 * (p / densePpl - 1));
@@ -82,8 +84,8 @@ public final class EnsembleTables {
     public static Table byTemperature(Table rows) {
         Table ens = rows.where(rows.stringColumn("clustering").isNotEqualTo("dense"));
         TreeSet<Double> temps = new TreeSet<>(ens.doubleColumn("temperature").asList());
-        IntColumn k = IntColumn.create("K");
-        StringColumn form = StringColumn.create("distance");
+        IntColumn k = IntColumn.create(ResultColumns.K);
+        StringColumn form = StringColumn.create(ResultColumns.DISTANCE);
         List<DoubleColumn> cols = new ArrayList<>();
         for (double t : temps) {
             DoubleColumn c = DoubleColumn.create("T=" + t);
@@ -132,11 +134,11 @@ public final class EnsembleTables {
         Table ens = rows.where(rows.stringColumn("clustering").isNotEqualTo("dense"));
         Map<List<Object>, List<Integer>> groups = new LinkedHashMap<>();
         for (int i = 0; i < ens.rowCount(); i++) {
-            groups.computeIfAbsent(List.of(ens.intColumn("k").getInt(i), EnsemblePlots.topKLabel(ens, i)),
+            groups.computeIfAbsent(List.of(ens.intColumn("k").getInt(i), ResultColumns.topKText(ResultColumns.topK(ens, i), ens.intColumn(ResultColumns.K).getInt(i))),
                     x -> new ArrayList<>()).add(i);
         }
-        IntColumn k = IntColumn.create("K");
-        StringColumn top = StringColumn.create("top-k");
+        IntColumn k = IntColumn.create(ResultColumns.K);
+        StringColumn top = StringColumn.create(ResultColumns.TOP_K);
         IntColumn n = IntColumn.create("evaluations");
         DoubleColumn med = DoubleColumn.create("median router share");
         DoubleColumn min = DoubleColumn.create("min");

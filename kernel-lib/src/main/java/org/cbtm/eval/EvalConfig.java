@@ -1,5 +1,7 @@
 package org.cbtm.eval;
 
+import org.cbtm.train.ComputeAccount;
+
 /**
  * Settings of a perplexity evaluation.
  *

@@ -23,8 +23,7 @@ public final class EvalSequences {
     public static List<EvalSequence> of(Tokenizer tokenizer, List<Document> documents, FittedPartition partition) {
         List<Document> kept = documents.stream().filter(d -> !d.text().isEmpty()).toList();
         int[] clusters = partition == null ? null
-                : partition.predict(kept.stream().map(Document::text).toList(),
-                kept.stream().map(Document::label).toList());
+                : partition.assign(kept);
         int[][] encoded = IntStream.range(0, kept.size()).parallel()
                 .mapToObj(i -> tokenizer.encode(kept.get(i).text())).toArray(int[][]::new);
         List<EvalSequence> out = new ArrayList<>(kept.size());

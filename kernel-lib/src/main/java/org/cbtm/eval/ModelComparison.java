@@ -1,14 +1,12 @@
 package org.cbtm.eval;
 
-import java.nio.file.Files;
+import org.cbtm.train.ComputeAccount;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.cbtm.train.CbtmExperts;
-import org.cbtm.train.Checkpoint;
-import org.cbtm.train.CheckpointInfo;
-import org.cbtm.train.ExpertKind;
 
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.LongColumn;
@@ -134,32 +132,30 @@ public final class ModelComparison {
         DoubleColumn valid = DoubleColumn.create("last_valid_loss");
         StringColumn device = StringColumn.create("device");
         List<String> names = new ArrayList<>();
-        List<Path> checkpoints = new ArrayList<>();
+        List<Path> artifacts = new ArrayList<>();
         List<ComputeAccount> accounts = new ArrayList<>();
         if (experts.seed() != null) {
-            CheckpointInfo s = Checkpoint.readInfo(experts.seed());
             names.add("seed");
-            checkpoints.add(experts.seed());
-            accounts.add(new ComputeAccount(s.tokensSeen(), Double.NaN, s.trainSeconds(), s.device(), ""));
+            artifacts.add(experts.seed());
+            accounts.add(experts.seedAccount());
         }
         for (int k = 0; k < experts.k(); k++) {
             names.add("expert " + k);
-            checkpoints.add(experts.experts().get(k));
-            accounts.add(account(experts, k));
+            artifacts.add(experts.experts().get(k));
+            accounts.add(experts.account(k));
         }
         if (dense != null) {
             names.add("dense, K = 1");
-            checkpoints.add(dense.experts().get(0));
-            accounts.add(account(dense, 0));
+            artifacts.add(dense.experts().get(0));
+            accounts.add(dense.account(0));
         }
-        boolean neural = experts.kind() instanceof ExpertKind.Transformer;
         for (int i = 0; i < names.size(); i++) {
             ComputeAccount a = accounts.get(i);
             run.append(names.get(i));
             tokens.append(a.trainingTokens());
             seconds.append(a.trainingSeconds());
             speed.append(a.trainingTokens() / a.trainingSeconds());
-            valid.append(neural ? Checkpoint.readInfo(checkpoints.get(i)).validLoss() : Double.NaN);
+            valid.append(experts.kind().validLoss(artifacts.get(i)));
             device.append(a.device());
         }
         seconds.setPrintFormatter(ExpertClusterMatrix.decimals(2));
@@ -241,35 +237,11 @@ public final class ModelComparison {
 
     /** The training of all experts of a run together (after the seed): tokens, FLOPs, summed wall time, device. */
     public static ComputeAccount account(CbtmExperts experts) {
-        List<ComputeAccount> parts = new ArrayList<>();
-        for (int k = 0; k < experts.k(); k++) {
-            parts.add(account(experts, k));
-        }
-        return ComputeAccount.sum(parts);
+        return experts.account();
     }
 
-    /**
-     * The training of expert {@code k} alone: a transformer's tokens, time and device from its checkpoint (FLOPs by
-     * 6 N D); an n-gram expert's budget and counting time (no FLOPs convention applies).
-     */
+    /** The training of expert {@code k} alone: the tokens it actually trained on, FLOPs, time and device. */
     public static ComputeAccount account(CbtmExperts experts, int k) {
-        Path artifact = experts.experts().get(k);
-        return switch (experts.kind()) {
-            case ExpertKind.Transformer t -> {
-                CheckpointInfo info = Checkpoint.readInfo(artifact);
-                yield ComputeAccount.neural(info.tokensSeen(), t.model().nonEmbeddingParameters(), info.trainSeconds(),
-                        info.device());
-            }
-            case ExpertKind.Ngram n -> ComputeAccount.counting(experts.tokensPerExpert(),
-                    readSeconds(artifact.getParent().resolve("train-seconds.txt")), ComputeAccount.localCpu());
-        };
-    }
-
-    private static double readSeconds(Path file) {
-        try {
-            return Files.isRegularFile(file) ? Double.parseDouble(Files.readString(file).trim()) : Double.NaN;
-        } catch (java.io.IOException | NumberFormatException e) {
-            return Double.NaN;
-        }
+        return experts.account(k);
     }
 }

@@ -1,5 +1,7 @@
 package org.cbtm.eval;
 
+import org.cbtm.train.ComputeAccount;
+
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;

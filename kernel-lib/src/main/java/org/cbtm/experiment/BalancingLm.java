@@ -53,14 +53,13 @@ public final class BalancingLm {
             throw new IllegalStateException((train.size() - shard.numDocuments())
                     + " training documents are empty: the sizes would not line up with the documents");
         }
-        int[] assignment = exp.partition(c).predict(train.stream().map(Document::text).toList(),
-                train.stream().map(Document::label).toList());
+        int[] assignment = exp.partition(c).assign(train);
         long[] docTokens = new long[train.size()];
         int[] starts = shard.starts();
         for (int i = 0; i < docTokens.length; i++) {
             docTokens[i] = starts[i + 1] - starts[i];
         }
-        long perExpert = CbtmTraining.Plan.of(c.expert(), c.seedTokens(), c.totalTokens()).tokensPerExpert(c.k());
+        long perExpert = c.budgetPerExpert();
         return sizes(method(c), c.k(), c.seed(), assignment, docTokens, perExpert);
     }
 
@@ -149,8 +148,7 @@ public final class BalancingLm {
         try {
             SparseEnsemble ensemble = new SparseEnsemble(models, exp.router(c));
             EvalConfig ec = EvalConfig.defaults().withContextLength(contextLength).withProgress(false)
-                    .withThreads(models.get(0) instanceof org.cbtm.lm.ngram.KneserNeyLM
-                            ? Runtime.getRuntime().availableProcessors() : 1);
+                    .withThreads(c.expert().scoringThreads());
             return Perplexity.evaluate(ensemble, exp.testSequences(c), ec);
         } finally {
             models.forEach(LanguageModel::close);
@@ -320,20 +318,7 @@ public final class BalancingLm {
     }
 
     /**
-     * The grid table of {@code configs} ({@code CbtmExperiment.runGrid}, one row per config in order) with a
-     * {@code seed} column: the clustering seed of each row, which the grid table does not show.
-     */
-    public static Table withSeeds(Table grid, List<CbtmConfig> configs) {
-        if (grid.rowCount() != configs.size()) {
-            throw new IllegalArgumentException(grid.rowCount() + " grid rows for " + configs.size() + " configs");
-        }
-        Table t = grid.copy();
-        t.addColumns(LongColumn.create("seed", configs.stream().mapToLong(CbtmConfig::seed).toArray()));
-        return t;
-    }
-
-    /**
-     * Claim 4 per K, from a grid {@link #withSeeds} holding a balanced and an unbalanced row for every K and seed:
+     * Claim 4 per K, from a grid table holding a balanced and an unbalanced row for every K and seed:
      * seeds compared, mean perplexity of each, the mean over seeds of {@code unbalanced / balanced - 1} in percent
      * (positive: balanced is better), its smallest and largest value, and in how many seeds balanced was better.
      */
@@ -393,7 +378,7 @@ public final class BalancingLm {
      * trained on as a share of the budget for each ({@link #trainingSizes}), and the difference of those shares
      * (unbalanced minus balanced).
      *
-     * @param grid  a grid {@link #withSeeds} with a balanced and an unbalanced row per K and seed
+     * @param grid  a grid table (it has a seed column) with a balanced and an unbalanced row per K and seed
      * @param sizes the stacked {@link #trainingSizes} of the same configs
      */
     public static Table pairs(Table grid, Table sizes) {
@@ -473,7 +458,7 @@ public final class BalancingLm {
 
     /** "balanced", "unbalanced", "random" or "dense" (K = 1). */
     static String method(CbtmConfig c) {
-        return c.isDense() ? "dense" : c.clustering().name().toLowerCase(Locale.ROOT);
+        return c.method();
     }
 
     private static Table fixed(Table t, int digits) {

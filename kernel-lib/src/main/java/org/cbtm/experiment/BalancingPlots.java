@@ -18,7 +18,7 @@ import tech.tablesaw.plotly.traces.ScatterTrace;
 import tech.tablesaw.plotly.traces.Trace;
 
 /**
- * Figures of the balancing notebook (07), from a grid table with a seed column ({@link BalancingLm#withSeeds}) and
+ * Figures of the balancing notebook (07), from a grid table (it has a seed column) and
  * the per-cluster tables of {@link BalancingLm}. Balanced is blue and unbalanced red, as in notebook 03.
  */
 public final class BalancingPlots {

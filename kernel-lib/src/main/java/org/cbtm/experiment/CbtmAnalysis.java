@@ -10,7 +10,7 @@ import org.cbtm.cluster.ClusterModel;
 import org.cbtm.cluster.FittedPartition;
 import org.cbtm.corpus.Document;
 import org.cbtm.ensemble.SparseEnsemble;
-import org.cbtm.eval.ComputeAccount;
+import org.cbtm.train.ComputeAccount;
 import org.cbtm.eval.EvalConfig;
 import org.cbtm.eval.EvalSequence;
 import org.cbtm.eval.Perplexity;
@@ -185,24 +185,14 @@ public final class CbtmAnalysis {
             long total = 0;
             int below = 0;
             for (int e = 0; e < experts.k(); e++) {
-                long used;
-                if (c.expert() instanceof org.cbtm.train.ExpertKind.Ngram) {
-                    LanguageModel m = experts.load(e);
-                    try {
-                        used = ((org.cbtm.lm.ngram.KneserNeyLM) m).tokensUsed();
-                    } finally {
-                        m.close();
-                    }
-                } else {
-                    used = experts.tokensPerExpert();
-                }
+                long used = experts.tokensTrained(e);
                 total += used;
-                below += used < experts.tokensPerExpert() ? 1 : 0;
+                below += used < experts.budgetPerExpert() ? 1 : 0;
             }
             run.append(c.label());
-            perExpert.append(experts.tokensPerExpert());
+            perExpert.append(experts.budgetPerExpert());
             counted.append(total);
-            share.append((double) total / (experts.tokensPerExpert() * experts.k()));
+            share.append((double) total / (experts.budgetPerExpert() * experts.k()));
             shortExperts.append(below);
         }
         return Table.create("data used by the experts", run, perExpert, counted, share, shortExperts);
@@ -212,11 +202,11 @@ public final class CbtmAnalysis {
     public static int[] assignment(CbtmExperiment exp, CbtmConfig c) {
         FittedPartition p = exp.partition(c);
         List<Document> train = exp.trainDocuments();
-        return p.predict(train.stream().map(Document::text).toList(), train.stream().map(Document::label).toList());
+        return p.assign(train);
     }
 
     private static String name(CbtmConfig c) {
-        return c.isDense() ? "dense" : c.clustering().name().toLowerCase(Locale.ROOT);
+        return c.method();
     }
 
     private static void requireKMeans(CbtmExperiment exp, CbtmConfig c, String what) {

@@ -1,33 +1,40 @@
 package org.cbtm.experiment;
 
-import org.cbtm.base.Tokens;
+import java.util.Optional;
 
+import org.cbtm.base.Tokens;
+import org.cbtm.cluster.PartitionSpec;
+import org.cbtm.eval.ResultColumns;
+import org.cbtm.route.CentroidRouting;
 import org.cbtm.route.RoutingConfig;
+import org.cbtm.route.RoutingSpec;
 import org.cbtm.train.ExpertKind;
 
 /**
  * One point of a C-BTM experiment grid: how the training data is split, into how many experts, with which budget
  * and expert kind, and how the ensemble is routed at evaluation. K = 1 is the dense baseline whatever the
- * clustering (one expert trained on everything with the whole budget).
+ * partition (one expert trained on everything with the whole budget). Every axis is a strategy object, so a new
+ * partition, expert kind or router is a new class, not a new case here.
  *
- * @param clustering  balanced or unbalanced k-means on tf-idf embeddings, or a random split
- * @param k           number of clusters (= experts)
- * @param totalTokens expert training tokens of the whole run, split equally (methods 1.3)
- * @param seedTokens  tokens of the dense seed run (transformer experts; ignored by n-gram experts)
+ * <pre>{@code
+ * CbtmConfig c = CbtmConfig.balanced(4, Presets.ngram(), 500_000).withTopK(2).withTemperature(0.5);
+ * CbtmConfig dense = CbtmConfig.dense(Presets.ngram(), 500_000);
+ * }</pre>
+ *
+ * @param partition   how the training mixture is split into K parts (balanced k-means, random, metadata, ...)
+ * @param k           number of parts (= experts)
+ * @param totalTokens expert training tokens of the whole run, split equally (methods 1.3); a kind with a seed
+ *                    says its seed's tokens itself
  * @param expert      the expert kind
- * @param routing     top-k, temperature and distance form of the centroid router (random clusters are routed
- *                    randomly with the same top-k)
- * @param seed        seed of the clustering and of random routing
+ * @param routing     how the ensemble routes (the paper's centroid router by default)
+ * @param seed        seed of the partition and of random routing
  */
-public record CbtmConfig(Clustering clustering, int k, long totalTokens, long seedTokens, ExpertKind expert,
-                         RoutingConfig routing, long seed) {
-
-    /** How the training mixture is split into K parts (methods 1.2). */
-    public enum Clustering { BALANCED, UNBALANCED, RANDOM }
+public record CbtmConfig(PartitionSpec partition, int k, long totalTokens, ExpertKind expert, RoutingSpec routing,
+                         long seed) {
 
     public CbtmConfig {
-        if (clustering == null || expert == null || routing == null) {
-            throw new IllegalArgumentException("a C-BTM config needs a clustering, an expert kind and a routing config");
+        if (partition == null || expert == null || routing == null) {
+            throw new IllegalArgumentException("a C-BTM config needs a partition, an expert kind and a routing spec");
         }
         if (k < 1) {
             throw new IllegalArgumentException("K must be at least 1, got " + k);
@@ -35,45 +42,84 @@ public record CbtmConfig(Clustering clustering, int k, long totalTokens, long se
         if (totalTokens < k) {
             throw new IllegalArgumentException("a budget of " + totalTokens + " tokens cannot be split over " + k + " experts");
         }
-        if (expert.hasSeed() && seedTokens < 1) {
-            throw new IllegalArgumentException(expert.name() + " experts branch from a seed: seedTokens must be positive");
-        }
-        if (!expert.hasSeed()) {
-            seedTokens = 0; // so that n-gram configs differing only here share their artifacts
-        }
     }
 
-    /** Balanced k-means, paper routing (top-k all, T = 0.1), seed 0. */
-    public static CbtmConfig of(int k, long totalTokens, long seedTokens, ExpertKind expert) {
-        return new CbtmConfig(Clustering.BALANCED, k, totalTokens, seedTokens, expert, RoutingConfig.paper(), 0L);
+    /** The dense baseline: one expert trained on the whole mixture with the whole budget. */
+    public static CbtmConfig dense(ExpertKind expert, long budget) {
+        return balanced(1, expert, budget);
     }
 
-    public CbtmConfig withClustering(Clustering c) {
-        return new CbtmConfig(c, k, totalTokens, seedTokens, expert, routing, seed);
+    /** C-BTM as in the paper: balanced k-means into {@code k} clusters, every expert kept, T = 0.1, seed 0. */
+    public static CbtmConfig balanced(int k, ExpertKind expert, long budget) {
+        return new CbtmConfig(PartitionSpec.balanced(), k, budget, expert, CentroidRouting.paper(), 0L);
+    }
+
+    /** Unbalanced k-means (the balancing ablation), paper routing. */
+    public static CbtmConfig unbalanced(int k, ExpertKind expert, long budget) {
+        return balanced(k, expert, budget).withPartition(PartitionSpec.unbalanced());
+    }
+
+    /** Random clusters (the baseline), routed at random with the same top-k. */
+    public static CbtmConfig random(int k, ExpertKind expert, long budget) {
+        return balanced(k, expert, budget).withPartition(PartitionSpec.random());
+    }
+
+    public CbtmConfig withPartition(PartitionSpec p) {
+        return new CbtmConfig(p, k, totalTokens, expert, routing, seed);
     }
 
     public CbtmConfig withK(int newK) {
-        return new CbtmConfig(clustering, newK, totalTokens, seedTokens, expert, routing, seed);
+        return new CbtmConfig(partition, newK, totalTokens, expert, routing, seed);
     }
 
-    public CbtmConfig withTotalTokens(long tokens) {
-        return new CbtmConfig(clustering, k, tokens, seedTokens, expert, routing, seed);
+    /** The same run with another budget (expert training tokens of all experts together). */
+    public CbtmConfig withBudget(long tokens) {
+        return new CbtmConfig(partition, k, tokens, expert, routing, seed);
     }
 
+    public CbtmConfig withExpert(ExpertKind kind) {
+        return new CbtmConfig(partition, k, totalTokens, kind, routing, seed);
+    }
+
+    public CbtmConfig withRouting(RoutingSpec r) {
+        return new CbtmConfig(partition, k, totalTokens, expert, r, seed);
+    }
+
+    /** Centroid routing with these settings (top-k, temperature, distance form). */
     public CbtmConfig withRouting(RoutingConfig r) {
-        return new CbtmConfig(clustering, k, totalTokens, seedTokens, expert, r, seed);
+        return withRouting(new CentroidRouting(r));
     }
 
+    /** Keeps the {@code topK} largest routing weights per position ({@link RoutingSpec#ALL} keeps every expert). */
     public CbtmConfig withTopK(int topK) {
         return withRouting(routing.withTopK(topK));
     }
 
+    /** Keeps every expert. */
+    public CbtmConfig withAllExperts() {
+        return withTopK(RoutingSpec.ALL);
+    }
+
+    /** The centroid router's temperature. */
     public CbtmConfig withTemperature(double t) {
-        return withRouting(routing.withTemperature(t));
+        return withRouting(centroid().withTemperature(t));
+    }
+
+    /** The centroid router's distance form. */
+    public CbtmConfig withDistance(RoutingConfig.DistanceForm form) {
+        return withRouting(centroid().withDistance(form));
+    }
+
+    private CentroidRouting centroid() {
+        if (routing instanceof CentroidRouting c) {
+            return c;
+        }
+        throw new IllegalArgumentException("temperature and distance are settings of centroid routing; this config "
+                + "routes with " + routing.describe());
     }
 
     public CbtmConfig withSeed(long s) {
-        return new CbtmConfig(clustering, k, totalTokens, seedTokens, expert, routing, s);
+        return new CbtmConfig(partition, k, totalTokens, expert, routing, s);
     }
 
     /** The dense baseline this config is compared with: K = 1, same budget and expert kind. */
@@ -81,9 +127,29 @@ public record CbtmConfig(Clustering clustering, int k, long totalTokens, long se
         return k == 1;
     }
 
-    /** A short label: "balanced K=4 kn4 590k top-2". */
+    /** The method's name in tables: "dense" for K = 1, else the partition's ("balanced", "random", ...). */
+    public String method() {
+        return isDense() ? "dense" : partition.name();
+    }
+
+    /** The budget of every expert (methods 1.3: total / K). */
+    public long budgetPerExpert() {
+        return totalTokens / k;
+    }
+
+    /** "all" or the number of experts kept, as tables show it. */
+    public String topKText() {
+        return ResultColumns.topKText(routing.topK(), k);
+    }
+
+    /** Why this config's budget is too small to mean much for its expert kind, if it is. */
+    public Optional<String> budgetWarning() {
+        return expert.budgetWarning(budgetPerExpert());
+    }
+
+    /** A short label: "balanced K=4 kn4 500k top-2". */
     public String label() {
-        String split = isDense() ? "dense" : clustering.name().toLowerCase(java.util.Locale.ROOT) + " K=" + k;
+        String split = isDense() ? "dense" : partition.name() + " K=" + k;
         String top = routing.topK() >= k ? "" : " top-" + routing.topK();
         return split + " " + expert.name() + " " + Tokens.human(totalTokens) + top;
     }

@@ -1,5 +1,9 @@
 package org.cbtm.experiment;
 
+import org.cbtm.base.CanonicalJson;
+import org.cbtm.base.Provenance;
+import org.cbtm.train.ComputeAccount;
+
 import org.cbtm.base.CsvTables;
 import org.cbtm.base.ProjectPaths;
 
@@ -10,15 +14,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import org.cbtm.cluster.ClusterModel;
 import org.cbtm.cluster.FittedPartition;
-import org.cbtm.cluster.KMeansPartitioner;
-import org.cbtm.cluster.RandomPartition;
+import org.cbtm.cluster.PartitionSpec;
 import org.cbtm.corpus.Corpora;
 import org.cbtm.corpus.Corpus;
 import org.cbtm.corpus.Document;
@@ -28,14 +29,13 @@ import org.cbtm.ensemble.SparseEnsemble;
 import org.cbtm.eval.EvalConfig;
 import org.cbtm.eval.EvalSequence;
 import org.cbtm.eval.EvalSequences;
-import org.cbtm.eval.ComputeAccount;
+import org.cbtm.train.ComputeAccount;
 import org.cbtm.eval.Perplexity;
 import org.cbtm.eval.PerplexityResult;
 import org.cbtm.lm.LanguageModel;
 import org.cbtm.base.Progress;
-import org.cbtm.route.CentroidRouter;
-import org.cbtm.route.RandomRouter;
 import org.cbtm.route.Router;
+import org.cbtm.route.RoutingSpec;
 import org.cbtm.route.UniformRouter;
 import org.cbtm.text.token.Tokenizer;
 import org.cbtm.train.CbtmExperts;
@@ -43,10 +43,6 @@ import org.cbtm.train.CbtmTraining;
 import org.cbtm.train.ExpertKind;
 import org.cbtm.corpus.TokenShard;
 
-import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.IntColumn;
-import tech.tablesaw.api.LongColumn;
-import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
@@ -57,8 +53,8 @@ import tech.tablesaw.api.Table;
  * crashed continues where it stopped.
  *
  * <pre>{@code
- * CbtmExperiment exp = CbtmExperiment.standard();
- * Table results = exp.runGrid(List.of(CbtmConfig.of(1, 500_000, 0, kn4), CbtmConfig.of(4, 500_000, 0, kn4)));
+ * CbtmExperiment exp = Presets.experiment();
+ * GridResults results = exp.runGrid(List.of(CbtmConfig.dense(kn4, 500_000), CbtmConfig.balanced(4, kn4, 500_000)));
  * }</pre>
  */
 public final class CbtmExperiment implements AutoCloseable {
@@ -140,43 +136,44 @@ public final class CbtmExperiment implements AutoCloseable {
 
     // ---------------------------------------------------------------- stages
 
-    /** What a clustering depends on; K = 1 is one cluster whatever the config's clustering. */
-    private record PartitionKey(CbtmConfig.Clustering clustering, int k, long seed) {
+    /** What a partition depends on; K = 1 is one part whatever the config's partition. */
+    private record PartitionKey(PartitionSpec partition, int k, long seed) {
         static PartitionKey of(CbtmConfig c) {
-            return new PartitionKey(c.isDense() ? CbtmConfig.Clustering.RANDOM : c.clustering(), c.k(), c.seed());
+            return new PartitionKey(c.isDense() ? PartitionSpec.random() : c.partition(), c.k(), c.seed());
         }
     }
 
-    /** The fitted partition of a config (K = 1: everything in one cluster); k-means fits are cached. */
+    /** The fitted partition of a config (K = 1: everything in one part); fits worth caching are stored. */
     public synchronized FittedPartition partition(CbtmConfig c) {
         PartitionKey key = PartitionKey.of(c);
-        String id = key.toString();
+        String id = CanonicalJson.of(key);
         FittedPartition p = partitions.get(id);
         if (p != null) {
             return p;
         }
-        p = switch (key.clustering()) {
-            case RANDOM -> new RandomPartition(c.k(), c.seed());
-            case BALANCED, UNBALANCED -> {
-                var artifact = store.getOrCompute("clustering", key, Map.of("train", trainPrint), dir -> {
-                    ClusterModel m = KMeansPartitioner.reference(c.k(), key.clustering() == CbtmConfig.Clustering.BALANCED,
-                            c.seed()).fit(train.stream().map(Document::text).toList());
-                    m.save(dir.resolve("model.zip"));
-                    return Map.of("k", c.k());
-                });
-                yield ClusterModel.load(artifact.file("model.zip"));
-            }
-        };
+        PartitionSpec spec = key.partition();
+        if (spec.storesFit()) {
+            var artifact = store.getOrCompute("clustering", key, Map.of("train", trainPrint), dir -> {
+                spec.save(spec.partitioner(key.k(), key.seed()).fitDocuments(train), dir.resolve("model.zip"));
+                return Map.of("k", key.k());
+            });
+            p = spec.load(artifact.file("model.zip"));
+        } else {
+            p = spec.partitioner(key.k(), key.seed()).fitDocuments(train);
+        }
+        if (p.numClusters() != c.k()) {
+            throw new IllegalStateException(spec.name() + " partition has " + p.numClusters() + " parts for K = " + c.k());
+        }
         partitions.put(id, p);
         return p;
     }
 
     /** What shapes a set of experts; {@code recipe} changes when the driver trains differently from the same inputs. */
-    private record TrainingKey(PartitionKey partition, long totalTokens, long seedTokens, ExpertKind expert, int recipe) {
-        static final int RECIPE = 2; // 2: n-gram experts sample their cluster in a seeded order within the budget
+    private record TrainingKey(PartitionKey partition, long totalTokens, ExpertKind expert, int recipe) {
+        static final int RECIPE = 3; // 3: expert kinds as strategies; n-gram experts record the tokens they counted
     }
 
-    private record SeedKey(ExpertKind expert, long seedTokens) {
+    private record SeedKey(ExpertKind expert) {
     }
 
     /** Trains (or finds) the seed and experts of a config. */
@@ -184,31 +181,32 @@ public final class CbtmExperiment implements AutoCloseable {
         FittedPartition p = partition(c);
         PartitionKey pk = PartitionKey.of(c);
         Path expertsDir = store.folder("experts", ArtifactStore.key("experts",
-                new TrainingKey(pk, c.totalTokens(), c.seedTokens(), c.expert(), TrainingKey.RECIPE), Map.of("train", trainPrint)));
-        Path seedDir = store.folder("seed", ArtifactStore.key("seed", new SeedKey(c.expert(), c.seedTokens()),
+                new TrainingKey(pk, c.totalTokens(), c.expert(), TrainingKey.RECIPE), Map.of("train", trainPrint)));
+        Path seedDir = store.folder("seed", ArtifactStore.key("seed", new SeedKey(c.expert()),
                 Map.of("train", trainPrint)));
         var shards = ClusterShards.build(p, train, tokenizer);
         var data = new CbtmTraining.Data(shards.shards(), trainShard(), null);
-        return CbtmTraining.run(CbtmTraining.Plan.of(c.expert(), c.seedTokens(), c.totalTokens()), data, seedDir,
-                expertsDir);
+        return CbtmTraining.run(CbtmTraining.Plan.of(c.expert(), c.totalTokens()), data, seedDir, expertsDir);
     }
 
     /** The test documents labelled with the config's clusters. */
     public synchronized List<EvalSequence> testSequences(CbtmConfig c) {
         FittedPartition p = partition(c);
-        return testSequences.computeIfAbsent(p.describe() + "/" + c.seed(), x -> EvalSequences.of(tokenizer, test, p));
+        return testSequences.computeIfAbsent(CanonicalJson.of(PartitionKey.of(c)), x -> EvalSequences.of(tokenizer, test, p));
     }
 
-    /** The router of a config: centroid router for k-means clusters, random for random clusters, uniform for K = 1. */
+    /** The router of a config, built by its routing spec; one expert (K = 1) needs no routing. */
     public Router router(CbtmConfig c) {
         FittedPartition p = partition(c);
         if (c.isDense()) {
             return new UniformRouter(1);
         }
-        return switch (p) {
-            case ClusterModel m -> new CentroidRouter(m, tokenizer, c.routing());
-            default -> new RandomRouter(c.k(), Math.min(c.k(), c.routing().topK()), c.seed());
-        };
+        return c.routing().build(new RoutingSpec.Context(p, c.k(), tokenizer, c.seed(), () -> load(c, experts(c))));
+    }
+
+    /** The sizes of the config's clusters in the training mixture, relative to N / K ({@link CbtmAnalysis#clusterSizes}). */
+    public Table clusterSizes(CbtmConfig c) {
+        return CbtmAnalysis.clusterSizes(this, List.of(c));
     }
 
     private record EvalKey(CbtmConfig config, int contextLength) {
@@ -217,11 +215,11 @@ public final class CbtmExperiment implements AutoCloseable {
     /** Runs one grid point (training and evaluation as needed). */
     public CbtmResult run(CbtmConfig c) {
         CbtmExperts experts = experts(c);
-        var artifact = store.getOrCompute("evaluation", new EvalKey(c, evalConfig.contextLength()),
-                Map.of("train", trainPrint, "test", testPrint), dir -> {
+        EvalKey evalKey = new EvalKey(c, evalConfig.contextLength());
+        Map<String, String> inputs = Map.of("train", trainPrint, "test", testPrint);
+        var artifact = store.getOrCompute("evaluation", evalKey, inputs, dir -> {
                     SparseEnsemble ensemble = new SparseEnsemble(load(c, experts), router(c));
-                    EvalConfig ec = evalConfig.withThreads(c.expert() instanceof ExpertKind.Ngram
-                            ? Runtime.getRuntime().availableProcessors() : 1);
+                    EvalConfig ec = evalConfig.withThreads(c.expert().scoringThreads());
                     PerplexityResult r = Perplexity.evaluate(ensemble, testSequences(c), ec);
                     ComputeAccount account = ComputeAccount.unknown();
                     CsvTables.write(r.byCluster(account), dir.resolve("by-cluster.csv"));
@@ -238,12 +236,23 @@ public final class CbtmExperiment implements AutoCloseable {
                     return m;
                 });
         JsonNode m = artifact.metrics();
+        List<String> warnings = new ArrayList<>();
+        c.budgetWarning().ifPresent(warnings::add);
+        for (String w : experts.warnings()) {
+            if (!warnings.contains(w) && !c.budgetWarning().map(w::equals).orElse(false)) {
+                warnings.add(w);
+            }
+        }
+        Map<String, String> prov = new LinkedHashMap<>(inputs);
+        prov.put("evaluation artifact", artifact.key());
+        Provenance provenance = new Provenance("c-btm result", CanonicalJson.of(evalKey), prov, c.seed(),
+                artifact.sidecar().path("libraryVersion").asText(null), artifact.sidecar().path("created").asText(null));
         return new CbtmResult(c, m.path("perplexity").asDouble(), m.path("mean_nll").asDouble(),
                 m.path("test_tokens").asLong(), experts.seedTokens(), experts.expertTokens(), experts.expertFlops(),
                 m.path("inference_params").asDouble(), m.path("experts_per_token").asDouble(),
                 m.path("router_share").asDouble(), experts.expertSeconds(), m.path("eval_s").asDouble(),
                 experts.device(), artifact.reused(), CsvTables.read(artifact.file("by-cluster.csv")),
-                CsvTables.read(artifact.file("by-source.csv")));
+                CsvTables.read(artifact.file("by-source.csv")), warnings, provenance);
     }
 
     /** The experts of a config as models, kept loaded while consecutive grid points share them. */
@@ -257,73 +266,38 @@ public final class CbtmExperiment implements AutoCloseable {
         return loaded;
     }
 
-    /** Runs every grid point in order (with a progress bar) and returns one row per point ({@link #table}). */
-    public Table runGrid(List<CbtmConfig> grid) {
+    /**
+     * Runs every grid point in order (with a progress bar) and returns the typed results ({@link GridResults}: one
+     * result per point with its provenance; {@code table()} for the table). Budget warnings are printed once each.
+     */
+    public GridResults runGrid(List<CbtmConfig> grid) {
         List<CbtmResult> results = new ArrayList<>();
+        java.util.Set<String> warned = new java.util.LinkedHashSet<>();
         Progress bar = Progress.start("Grid", grid.size(), "runs");
         try {
             for (CbtmConfig c : grid) {
                 bar.note("%s", c.label());
+                CbtmResult r;
                 try (var quiet = Progress.muted()) { // one bar for the grid, not one per expert and evaluation
-                    results.add(run(c));
+                    r = run(c);
+                }
+                results.add(r);
+                for (String w : r.warnings()) {
+                    if (warned.add(w)) {
+                        System.err.println("warning: " + c.label() + ": " + w);
+                    }
                 }
                 bar.advance(1);
             }
         } finally {
             bar.close();
         }
-        return table(results);
+        return new GridResults(results);
     }
 
-    /**
-     * One row per result: clustering, k, budget, expert, top_k, temperature, distance, perplexity, the compute
-     * columns (test_tokens, seed_tokens, training_tokens, training_flops, inference_params, experts_per_token,
-     * router_share, train_wall_s, eval_wall_s, device) and whether it was reused from the cache.
-     */
+    /** The results table of {@code results} (see {@link GridResults#table()}). */
     public static Table table(List<CbtmResult> results) {
-        StringColumn clustering = StringColumn.create("clustering");
-        IntColumn k = IntColumn.create("k");
-        LongColumn budget = LongColumn.create("budget");
-        StringColumn expert = StringColumn.create("expert");
-        IntColumn topK = IntColumn.create("top_k");
-        DoubleColumn temperature = DoubleColumn.create("temperature");
-        StringColumn distance = StringColumn.create("distance");
-        DoubleColumn ppl = DoubleColumn.create("perplexity");
-        LongColumn testTokens = LongColumn.create("test_tokens");
-        LongColumn seedTokens = LongColumn.create("seed_tokens");
-        LongColumn trainTokens = LongColumn.create("training_tokens");
-        DoubleColumn flops = DoubleColumn.create("training_flops");
-        DoubleColumn params = DoubleColumn.create("inference_params");
-        DoubleColumn perToken = DoubleColumn.create("experts_per_token");
-        DoubleColumn routerShare = DoubleColumn.create("router_share");
-        DoubleColumn trainS = DoubleColumn.create("train_wall_s");
-        DoubleColumn evalS = DoubleColumn.create("eval_wall_s");
-        StringColumn device = StringColumn.create("device");
-        StringColumn reused = StringColumn.create("cached");
-        for (CbtmResult r : results) {
-            CbtmConfig c = r.config();
-            clustering.append(c.isDense() ? "dense" : c.clustering().name().toLowerCase(Locale.ROOT));
-            k.append(c.k());
-            budget.append(c.totalTokens());
-            expert.append(c.expert().name());
-            topK.append(Math.min(c.k(), c.routing().topK()));
-            temperature.append(c.routing().temperature());
-            distance.append(c.routing().distance().name().toLowerCase(Locale.ROOT));
-            ppl.append(r.perplexity());
-            testTokens.append(r.testTokens());
-            seedTokens.append(r.seedTokens());
-            trainTokens.append(r.trainingTokens());
-            flops.append(r.trainingFlops());
-            params.append(r.inferenceParameters());
-            perToken.append(r.expertsPerToken());
-            routerShare.append(r.routerShare());
-            trainS.append(r.trainSeconds());
-            evalS.append(r.evalSeconds());
-            device.append(r.device());
-            reused.append(r.reused() ? "yes" : "no");
-        }
-        return Table.create("C-BTM results", clustering, k, budget, expert, topK, temperature, distance, ppl, testTokens,
-                seedTokens, trainTokens, flops, params, perToken, routerShare, trainS, evalS, device, reused);
+        return new GridResults(results).table();
     }
 
     /** Saves a results table as {@code figures/<name>.csv} (atomically; the figures folder of this profile). */

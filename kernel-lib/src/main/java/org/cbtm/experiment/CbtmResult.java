@@ -1,5 +1,10 @@
 package org.cbtm.experiment;
 
+import java.util.List;
+
+import org.cbtm.base.HasProvenance;
+import org.cbtm.base.Provenance;
+
 import tech.tablesaw.api.Table;
 
 /**
@@ -22,9 +27,17 @@ import tech.tablesaw.api.Table;
  * @param reused              whether the result came from the artifact cache
  * @param byCluster           perplexity per assigned cluster of the test documents
  * @param bySource            perplexity per source corpus
+ * @param warnings            why the result may not mean much (a budget too small for the kind, experts whose
+ *                            cluster held fewer tokens than their budget); empty when none
+ * @param provenance          the config, the inputs' fingerprints, the evaluation artifact, version and time
  */
 public record CbtmResult(CbtmConfig config, double perplexity, double meanNll, long testTokens, long seedTokens,
                          long trainingTokens, double trainingFlops, double inferenceParameters, double expertsPerToken,
                          double routerShare, double trainSeconds, double evalSeconds, String device, boolean reused,
-                         Table byCluster, Table bySource) {
+                         Table byCluster, Table bySource, List<String> warnings, Provenance provenance)
+        implements HasProvenance {
+
+    public CbtmResult {
+        warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    }
 }

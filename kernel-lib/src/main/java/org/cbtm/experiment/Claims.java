@@ -1,5 +1,7 @@
 package org.cbtm.experiment;
 
+import org.cbtm.eval.ResultColumns;
+
 import org.cbtm.base.Tokens;
 
 import java.util.ArrayList;
@@ -379,7 +381,7 @@ public final class Claims {
 
     /** Rows of the paper's routing: all experts, default temperature, paper distance. */
     private static boolean paperRouting(Table grid, int row) {
-        return grid.intColumn("top_k").getInt(row) == grid.intColumn("k").getInt(row)
+        return ResultColumns.topK(grid, row) == grid.intColumn("k").getInt(row)
                 && (!grid.columnNames().contains("temperature")
                 || grid.doubleColumn("temperature").getDouble(row) == RoutingConfig.DEFAULT_TEMPERATURE)
                 && (!grid.columnNames().contains("distance")
@@ -408,7 +410,7 @@ public final class Claims {
         for (int i = 0; i < grid.rowCount(); i++) {
             if (grid.stringColumn("clustering").get(i).equals(clustering)
                     && budget(grid, i) == budget
-                    && (topK == 0 ? paperRouting(grid, i) : grid.intColumn("top_k").getInt(i) == topK)) {
+                    && (topK == 0 ? paperRouting(grid, i) : ResultColumns.topK(grid, i) == topK)) {
                 out.putIfAbsent(grid.intColumn("k").getInt(i), grid.numberColumn("perplexity").getDouble(i));
             }
         }
@@ -423,7 +425,7 @@ public final class Claims {
         for (int i = 0; i < grid.rowCount(); i++) {
             if (grid.stringColumn("clustering").get(i).equals("balanced") && grid.intColumn("k").getInt(i) == k
                     && budget(grid, i) == budget
-                    && grid.intColumn("top_k").getInt(i) == topK
+                    && ResultColumns.topK(grid, i) == topK
                     && (!grid.columnNames().contains("temperature")
                     || grid.doubleColumn("temperature").getDouble(i) == RoutingConfig.DEFAULT_TEMPERATURE)) {
                 return grid.numberColumn("perplexity").getDouble(i);

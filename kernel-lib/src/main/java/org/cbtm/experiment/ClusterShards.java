@@ -34,8 +34,7 @@ public record ClusterShards(int[] assignment, List<TokenShard> shards) {
         if (documents.isEmpty()) {
             throw new IllegalArgumentException("no documents to split into clusters");
         }
-        int[] assignment = partition.predict(documents.stream().map(Document::text).toList(),
-                documents.stream().map(Document::label).toList());
+        int[] assignment = partition.assign(documents);
         return fromAssignment(assignment, partition.numClusters(), documents, tokenizer);
     }
 

@@ -6,6 +6,8 @@ import org.cbtm.corpus.Corpora;
 import org.cbtm.lm.gpt.GptConfig;
 import org.cbtm.lm.ngram.NgramConfig;
 import org.cbtm.train.ExpertKind;
+import org.cbtm.train.NgramExperts;
+import org.cbtm.train.TransformerExperts;
 import org.cbtm.train.TrainConfig;
 
 /**
@@ -24,16 +26,17 @@ public final class Presets {
 
     /** The n-gram experts: interpolated modified Kneser-Ney of order 4. */
     public static ExpertKind ngram() {
-        return new ExpertKind.Ngram(new NgramConfig(4));
+        return new NgramExperts(new NgramConfig(4));
     }
 
     /** The transformer experts of this profile (CPU-sized in QUICK, GPT-2-small-sized in FULL). */
     public static ExpertKind transformer() {
         int vocab = Corpora.tokenizer().vocabSize();
         return Profile.current() == Profile.QUICK
-                ? new ExpertKind.Transformer(new GptConfig(vocab, 2, 128, 4, 128, 0.0), TrainConfig.quick(1 << 20))
-                : new ExpertKind.Transformer(GptConfig.full(vocab).withContextLength(128),
-                        TrainConfig.reference(1 << 24, 32, 128, 5e-4));
+                ? new TransformerExperts(new GptConfig(vocab, 2, 128, 4, 128, 0.0), TrainConfig.quick(1 << 20),
+                        seedTokens())
+                : new TransformerExperts(GptConfig.full(vocab).withContextLength(128),
+                        TrainConfig.reference(1 << 24, 32, 128, 5e-4), seedTokens());
     }
 
     /** Seed tokens for transformer experts. */

@@ -1,5 +1,7 @@
 package org.cbtm.experiment;
 
+import org.cbtm.eval.ResultColumns;
+
 import org.cbtm.base.Tokens;
 
 import java.text.DecimalFormat;
@@ -13,7 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-import org.cbtm.eval.ComputeAccount;
+import org.cbtm.train.ComputeAccount;
 
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -162,7 +164,7 @@ public final class ResultTables {
             boolean routed = t.columnNames().contains("top_k");
             for (int i = 0; i < t.rowCount(); i++) {
                 int kk = t.intColumn("k").getInt(i);
-                int topK = routed ? t.intColumn("top_k").getInt(i) : kk;
+                int topK = routed ? ResultColumns.topK(t, i) : kk;
                 series.append(t.stringColumn("clustering").get(i) + (topK < kk ? " top-" + topK : ""));
                 k.append(kk);
                 budget.append(Math.round(t.numberColumn("budget").getDouble(i)));
@@ -184,7 +186,7 @@ public final class ResultTables {
             String c = grid.stringColumn("clustering").get(i);
             int k = grid.intColumn("k").getInt(i);
             long b = Math.round(grid.numberColumn("budget").getDouble(i));
-            int top = grid.intColumn("top_k").getInt(i);
+            int top = ResultColumns.topK(grid, i);
             String key = c + "/" + k + "/" + b + "/" + top;
             keys.putIfAbsent(key, new Object[] {c, k, b, top});
             groups.computeIfAbsent(key, x -> new ArrayList<>()).add(grid.numberColumn("perplexity").getDouble(i));
@@ -192,7 +194,7 @@ public final class ResultTables {
         StringColumn clustering = StringColumn.create("clustering");
         IntColumn k = IntColumn.create("k");
         LongColumn budget = LongColumn.create("budget");
-        IntColumn topK = IntColumn.create("top_k");
+        StringColumn topK = StringColumn.create("top_k");
         IntColumn runs = IntColumn.create("runs");
         DoubleColumn mean = DoubleColumn.create("mean");
         DoubleColumn min = DoubleColumn.create("min");
@@ -206,7 +208,7 @@ public final class ResultTables {
             clustering.append((String) key[0]);
             k.append((Integer) key[1]);
             budget.append((Long) key[2]);
-            topK.append((Integer) key[3]);
+            topK.append(ResultColumns.topKText((Integer) key[3], (Integer) key[1]));
             runs.append(v.size());
             mean.append(v.stream().mapToDouble(Double::doubleValue).average().orElseThrow());
             min.append(lo);
@@ -224,7 +226,7 @@ public final class ResultTables {
         Map<Long, Map<Integer, Double>> byBudget = new TreeMap<>();
         for (int i = 0; i < grid.rowCount(); i++) {
             int kk = grid.intColumn("k").getInt(i);
-            if (grid.intColumn("top_k").getInt(i) != kk) {
+            if (ResultColumns.topK(grid, i) != kk) {
                 continue;
             }
             byBudget.computeIfAbsent(Math.round(grid.numberColumn("budget").getDouble(i)), b -> new TreeMap<>())
@@ -333,7 +335,7 @@ public final class ResultTables {
         for (int i = 0; i < grid.rowCount(); i++) {
             String clustering = grid.stringColumn("clustering").get(i);
             int k = grid.intColumn("k").getInt(i);
-            int topK = grid.intColumn("top_k").getInt(i);
+            int topK = ResultColumns.topK(grid, i);
             run.append((clustering.equals("dense") ? "dense" : clustering + " K=" + k) + " "
                     + grid.stringColumn("expert").get(i) + " " + Tokens.human(Math.round(grid.numberColumn("budget").getDouble(i)))
                     + (topK < k ? " top-" + topK : ""));

@@ -46,7 +46,6 @@ public record TrainingFolders(ArtifactStore store, String prefix) {
     public Path seed(CbtmTraining.Plan plan, CbtmTraining.Data data) {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("kind", plan.kind());
-        config.put("seedTokens", plan.kind().hasSeed() ? plan.seedTokens() : 0L);
         String kind = prefix + "-seed";
         return store.folder(kind, ArtifactStore.key(kind, config, seedInputs(data))).resolve("seed");
     }
@@ -55,7 +54,6 @@ public record TrainingFolders(ArtifactStore store, String prefix) {
     public Path experts(CbtmTraining.Plan plan, CbtmTraining.Data data) {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("kind", plan.kind());
-        config.put("seedTokens", plan.kind().hasSeed() ? plan.seedTokens() : 0L);
         config.put("totalTokens", plan.totalTokens());
         Map<String, String> inputs = new LinkedHashMap<>(seedInputs(data));
         List<int[]> arrays = new ArrayList<>();

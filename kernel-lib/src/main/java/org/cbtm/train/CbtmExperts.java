@@ -11,8 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.cbtm.lm.LanguageModel;
-import org.cbtm.lm.gpt.GptLM;
-import org.cbtm.lm.ngram.KneserNeyLM;
 
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.LongColumn;
@@ -20,15 +18,16 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
- * The trained experts of a C-BTM run ({@link CbtmTraining#run}): where each artifact is, how many tokens each
- * expert trained on, and how to load them as {@link LanguageModel}s.
+ * The trained experts of a C-BTM run ({@link CbtmTraining#run}): where each artifact is, what each expert's training
+ * took, and how to load them as {@link LanguageModel}s. Everything kind-specific is asked of the {@link ExpertKind}.
  *
- * @param kind            the expert kind
- * @param seed            the seed checkpoint, or null for kinds without a seed
- * @param experts         expert k's artifact (a checkpoint or an n-gram model file)
- * @param tokensPerExpert the budget of every expert (methods 1.3: total / K)
+ * @param kind           the expert kind
+ * @param seed           the seed artifact, or null for kinds without a seed
+ * @param experts        expert k's artifact (a checkpoint, an n-gram model file, ...)
+ * @param budgetPerExpert the budget of every expert (methods 1.3: total / K); an expert may train on fewer tokens
+ *                       (an n-gram expert whose cluster is smaller counts it once): see {@link #tokensTrained(int)}
  */
-public record CbtmExperts(ExpertKind kind, Path seed, List<Path> experts, long tokensPerExpert) {
+public record CbtmExperts(ExpertKind kind, Path seed, List<Path> experts, long budgetPerExpert) {
 
     public CbtmExperts {
         experts = List.copyOf(experts);
@@ -38,13 +37,9 @@ public record CbtmExperts(ExpertKind kind, Path seed, List<Path> experts, long t
         return experts.size();
     }
 
-    /** Loads expert {@code k} (close it when done: transformer experts hold native memory). */
+    /** Loads expert {@code k} (close it when done: some kinds hold native memory). */
     public LanguageModel load(int k) {
-        Path p = experts.get(k);
-        return switch (kind) {
-            case ExpertKind.Ngram n -> KneserNeyLM.load(p);
-            case ExpertKind.Transformer t -> Checkpoint.loadModel(p);
-        };
+        return kind.load(experts.get(k));
     }
 
     /** Loads every expert, in cluster order. */
@@ -56,76 +51,79 @@ public record CbtmExperts(ExpertKind kind, Path seed, List<Path> experts, long t
         return out;
     }
 
-    /** The seed as a language model (transformer kinds only). */
+    /** The seed as a language model (kinds with a seed only). */
     public LanguageModel loadSeed() {
         if (seed == null) {
             throw new IllegalStateException(kind.name() + " experts have no seed model");
         }
-        return Checkpoint.loadModel(seed);
+        return kind.load(seed);
     }
 
-    /**
-     * Training tokens of the experts together (the budget the comparison is made at; the seed is shared): the
-     * tokens the transformer runs actually took (whole steps); for n-gram experts the tokens counted, which is
-     * less than the budget when a cluster is smaller than its share (an n-gram expert reads its data once; see
-     * KneserNeyLM.tokensUsed()).
-     */
-    public long expertTokens() {
-        if (kind instanceof ExpertKind.Transformer) {
-            long total = 0;
-            for (Path e : experts) {
-                total += Checkpoint.readInfo(e).tokensSeen();
-            }
-            return total;
-        }
-        long total = 0;
+    /** What training expert {@code k} took: tokens it actually trained on, FLOPs, seconds, device. */
+    public ComputeAccount account(int k) {
+        return kind.account(experts.get(k));
+    }
+
+    /** What training the experts together took (after the seed). */
+    public ComputeAccount account() {
+        List<ComputeAccount> parts = new ArrayList<>();
         for (int k = 0; k < experts.size(); k++) {
-            // an n-gram expert counts its cluster once: a cluster smaller than the budget uses all of it
-            Path shard = experts.get(k).getParent().getParent().resolve("data").resolve("shard-" + k + ".bin");
-            total += Files.isRegularFile(shard) ? Math.min(tokensPerExpert, TokenShard.numTokens(shard)) : tokensPerExpert;
+            parts.add(account(k));
         }
-        return total;
+        return ComputeAccount.sum(parts);
+    }
+
+    /** What training the seed took ({@link ComputeAccount#unknown()} without a seed). */
+    public ComputeAccount seedAccount() {
+        return seed == null ? ComputeAccount.unknown() : kind.account(seed);
+    }
+
+    /** Tokens expert {@code k} actually trained on. */
+    public long tokensTrained(int k) {
+        return account(k).trainingTokens();
+    }
+
+    /** Training tokens of the experts together (the budget the comparison is made at; the seed is shared). */
+    public long expertTokens() {
+        return account().trainingTokens();
     }
 
     /** Wall time of the expert runs together (seconds; excludes the shared seed). */
     public double expertSeconds() {
-        double total = 0;
-        for (Path e : experts) {
-            total += switch (kind) {
-                case ExpertKind.Ngram n -> readSeconds(e.getParent().resolve("train-seconds.txt"));
-                case ExpertKind.Transformer t -> Checkpoint.readInfo(e).trainSeconds();
-            };
-        }
-        return total;
+        return account().trainingSeconds();
     }
 
-    /** Where the experts were trained: the device of the last expert's last session, or the JVM for n-grams. */
+    /** Where the experts were trained (one name per device, e.g. "cpu (2 cores)"). */
     public String device() {
-        return switch (kind) {
-            case ExpertKind.Ngram n -> "cpu (Java, " + Runtime.getRuntime().availableProcessors() + " threads)";
-            case ExpertKind.Transformer t -> Checkpoint.readInfo(experts.get(experts.size() - 1)).device();
-        };
+        return account(experts.size() - 1).device();
     }
 
-    /** Training FLOPs of the experts (6 N D, non-embedding parameters); NaN for n-gram experts (counting). */
+    /** Training FLOPs of the experts under the kind's convention; NaN when none applies (counting). */
     public double expertFlops() {
-        return switch (kind) {
-            case ExpertKind.Ngram n -> Double.NaN;
-            case ExpertKind.Transformer t -> t.model().trainingFlops(expertTokens());
-        };
-    }
-
-    private static double readSeconds(Path file) {
-        try {
-            return Files.isRegularFile(file) ? Double.parseDouble(Files.readString(file).trim()) : Double.NaN;
-        } catch (IOException | NumberFormatException e) {
-            return Double.NaN;
-        }
+        return account().trainingFlops();
     }
 
     /** Tokens of the seed run (0 without a seed). */
     public long seedTokens() {
-        return seed == null ? 0 : Checkpoint.readInfo(seed).tokensSeen();
+        return seed == null ? 0 : seedAccount().trainingTokens();
+    }
+
+    /**
+     * Why these experts may not mean much: the kind's warning for the budget per expert, and every expert that
+     * trained on fewer tokens than its budget (its cluster was smaller). Empty when none.
+     */
+    public List<String> warnings() {
+        List<String> out = new ArrayList<>();
+        kind.budgetWarning(budgetPerExpert).ifPresent(out::add);
+        for (int k = 0; k < experts.size(); k++) {
+            long used = tokensTrained(k);
+            if (used >= 0 && used < budgetPerExpert) {
+                out.add(String.format(java.util.Locale.ROOT, "expert %d trained on %,d tokens, less than its budget of "
+                        + "%,d: its cluster holds no more (%s experts read their data once)", k, used, budgetPerExpert,
+                        kind.name()));
+            }
+        }
+        return out;
     }
 
     /**

@@ -2,21 +2,14 @@ package org.cbtm.train;
 
 import org.cbtm.corpus.TokenShard;
 
-import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import org.cbtm.lm.ngram.KneserNeyLM;
 
 /**
  * The C-BTM training driver (methods 1.3): train a dense seed on the whole training mixture, then branch one expert
@@ -41,12 +34,11 @@ public final class CbtmTraining {
     /**
      * One C-BTM training run.
      *
-     * @param kind        n-gram or transformer experts
-     * @param seedTokens  tokens of the dense seed run on the whole mixture (ignored by kinds without a seed)
+     * @param kind        the expert kind (its seed, if it has one, is part of it)
      * @param totalTokens expert training tokens of the whole run, split equally over the K experts
      * @param processes   how many expert jobs run at once (1 = in this JVM, one after the other)
      */
-    public record Plan(ExpertKind kind, long seedTokens, long totalTokens, int processes) {
+    public record Plan(ExpertKind kind, long totalTokens, int processes) {
         public Plan {
             if (kind == null) {
                 throw new IllegalArgumentException("a C-BTM plan needs an expert kind");
@@ -54,18 +46,14 @@ public final class CbtmTraining {
             if (totalTokens < 1) {
                 throw new IllegalArgumentException("the total token budget must be positive, got " + totalTokens);
             }
-            if (kind.hasSeed() && seedTokens < 1) {
-                throw new IllegalArgumentException(kind.name() + " experts branch from a seed: seedTokens must be positive, got "
-                        + seedTokens);
-            }
             if (processes < 1) {
                 throw new IllegalArgumentException("processes must be at least 1, got " + processes);
             }
         }
 
         /** Sequential jobs in this JVM. */
-        public static Plan of(ExpertKind kind, long seedTokens, long totalTokens) {
-            return new Plan(kind, seedTokens, totalTokens, 1);
+        public static Plan of(ExpertKind kind, long totalTokens) {
+            return new Plan(kind, totalTokens, 1);
         }
 
         /** The equal split of methods 1.3: every one of {@code k} experts gets {@code totalTokens / k} tokens. */
@@ -74,7 +62,7 @@ public final class CbtmTraining {
         }
 
         public Plan withProcesses(int n) {
-            return new Plan(kind, seedTokens, totalTokens, n);
+            return new Plan(kind, totalTokens, n);
         }
     }
 
@@ -113,53 +101,23 @@ public final class CbtmTraining {
         Path validFile = data.valid() == null ? null : saveIfChanged(data.valid(), dataDir.resolve("valid.bin"));
 
         Path seed = null;
-        if (plan.kind() instanceof ExpertKind.Transformer t) {
+        if (plan.kind().hasSeed()) {
             Path allFile = saveIfChanged(data.all(), dataDir.resolve("all.bin"));
-            TrainJob seedJob = new TrainJob(t.model(), t.forBudget(plan.seedTokens()), allFile, validFile, null, seedDir);
-            seed = seedJob.run().checkpoint();
+            seed = plan.kind().trainSeed(allFile, validFile, seedDir);
         }
         List<Runnable> jobs = new ArrayList<>();
         List<Path> experts = new ArrayList<>();
         for (int c = 0; c < k; c++) {
             Path dir = expertsDir.resolve("expert-" + c);
-            experts.add(expertJob(plan, c, shardFiles.get(c), validFile, seed, perExpert, dir, jobs));
+            ExpertKind.ExpertJob job = plan.kind().expertJob(new ExpertKind.ExpertTask(c, shardFiles.get(c), validFile,
+                    seed, perExpert, dir, plan.processes() > 1));
+            experts.add(job.artifact());
+            if (!job.isDone()) {
+                jobs.add(job.work());
+            }
         }
         runAll(jobs, plan.processes());
         return new CbtmExperts(plan.kind(), seed, experts, perExpert);
-    }
-
-    /** The artifact of expert {@code c}, adding the job that makes it to {@code jobs} unless it exists. */
-    private static Path expertJob(Plan plan, int c, Path shard, Path valid, Path seed, long tokens, Path dir,
-                                  List<Runnable> jobs) {
-        return switch (plan.kind()) {
-            case ExpertKind.Ngram n -> {
-                Path model = dir.resolve("model.kn");
-                if (!Files.isRegularFile(model)) {
-                    jobs.add(() -> {
-                        long start = System.nanoTime();
-                        KneserNeyLM lm = KneserNeyLM.train(sampleOrder(TokenShard.load(shard), tokens, c), n.config(),
-                                tokens);
-                        double seconds = (System.nanoTime() - start) / 1e9;
-                        // the timing first: model.kn is the "done" mark, so a crash in between only loses a retry
-                        org.cbtm.base.AtomicFiles.writeString(dir.resolve("train-seconds.txt"), seconds + "\n");
-                        lm.save(model);
-                    });
-                }
-                yield model;
-            }
-            case ExpertKind.Transformer t -> {
-                TrainJob job = new TrainJob(t.model(), t.forBudget(tokens), shard, valid, seed, dir);
-                if (!job.isDone()) {
-                    if (plan.processes() == 1) {
-                        jobs.add(job::run);
-                    } else {
-                        Path file = job.write(dir.resolve("job.json"));
-                        jobs.add(() -> runProcess(file, dir.resolve("job.log")));
-                    }
-                }
-                yield job.finalCheckpoint();
-            }
-        };
     }
 
     /**
@@ -168,7 +126,7 @@ public final class CbtmTraining {
      * not whatever came first (a corpus listed source by source would lose whole sources). Transformer runs
      * shuffle their blocks themselves.
      */
-    static TokenShard sampleOrder(TokenShard shard, long budget, int cluster) {
+    public static TokenShard sampleOrder(TokenShard shard, long budget, int cluster) {
         if (shard.numTokens() <= budget) {
             return shard;
         }
@@ -224,31 +182,5 @@ public final class CbtmTraining {
             return file;
         }
         return shard.save(file);
-    }
-
-    /** Runs one {@link TrainJob} as a child JVM with this JVM's memory, module and property settings. */
-    private static void runProcess(Path jobFile, Path log) {
-        List<String> options = new ArrayList<>();
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            // memory, system properties and module flags carry over; agents and debug ports must not
-            if (arg.startsWith("-X") && !arg.startsWith("-Xrunjdwp") || arg.startsWith("-D")
-                    || arg.startsWith("--add-modules")) {
-                options.add(arg);
-            }
-        }
-        try {
-            Files.createDirectories(log.getParent());
-            Process p = TrainJob.processBuilder(jobFile, options.toArray(String[]::new))
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            int rc = p.waitFor();
-            if (rc != 0) {
-                throw new IllegalStateException("expert job " + jobFile + " exited with status " + rc + "; its output is in " + log);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the expert job " + jobFile + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for " + jobFile, e);
-        }
     }
 }

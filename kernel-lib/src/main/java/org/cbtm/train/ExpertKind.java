@@ -1,92 +1,116 @@
 package org.cbtm.train;
 
-import org.cbtm.lm.gpt.GptConfig;
-import org.cbtm.lm.ngram.NgramConfig;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+import org.cbtm.lm.LanguageModel;
 
 /**
- * What kind of language model the experts of a C-BTM run are: the kind-specific half of {@link CbtmTraining}.
- * Both kinds are real experts; the n-gram kind makes every ablation runnable on a laptop in minutes, the
- * transformer kind is the paper's.
+ * What kind of language model the experts of a run are: the kind-specific half of {@link CbtmTraining}, and
+ * everything the driver, the ensemble, the grid and the analyses need to know about it. A new kind of expert (the
+ * MoE, a BTM expert, ...) is one class implementing this interface; nothing else switches on kinds.
+ *
+ * <p>Kinds are immutable records of their settings: they are part of every cache key (as canonical JSON, with the
+ * class name, so two kinds with equal fields never share an artifact) and of every provenance.
+ *
+ * <p>Implemented by {@link NgramExperts} (Kneser-Ney counting: every ablation runs on a laptop in minutes) and
+ * {@link TransformerExperts} (the paper's GPT experts, branched from a dense seed).
  */
-public sealed interface ExpertKind {
+@JsonTypeInfo(use = JsonTypeInfo.Id.CLASS, property = "@kind")
+public interface ExpertKind {
 
-    /** A short name for tables and folder names. */
+    /** A short name for tables, labels and folder names, e.g. "kn4" or "gpt-2l128d". */
     String name();
 
     /** Whether experts branch from a dense seed trained first on the whole mixture (methods 1.3). */
-    boolean hasSeed();
+    default boolean hasSeed() {
+        return false;
+    }
 
-    /**
-     * Interpolated modified Kneser-Ney experts. An n-gram model has nothing to branch from (its "training" is
-     * counting, and adding the seed's counts would just be training on the other clusters' data), so every expert
-     * counts its own cluster only, within its token budget.
-     */
-    record Ngram(NgramConfig config) implements ExpertKind {
-        public Ngram {
-            if (config == null) {
-                throw new IllegalArgumentException("an n-gram expert kind needs its NgramConfig");
-            }
-        }
-
-        @Override
-        public String name() {
-            return "kn" + config.order();
-        }
-
-        @Override
-        public boolean hasSeed() {
-            return false;
-        }
+    /** Tokens of the dense seed run (0 for kinds without a seed). */
+    default long seedTokens() {
+        return 0;
     }
 
     /**
-     * GPT-style transformer experts on DJL, branched from a dense seed (weights and optimiser state).
+     * Trains (or finds, or resumes) the dense seed on the whole mixture and returns its artifact. Only called when
+     * {@link #hasSeed()}.
      *
-     * @param model    the architecture of the seed and of every expert
-     * @param training the training settings; its token budget, eval and checkpoint intervals are rescaled for each
-     *                 run's budget by {@link #forBudget}
+     * @param mixture the whole training mixture as a shard file
+     * @param valid   a held-out shard file, or null
+     * @param dir     the seed's folder
      */
-    record Transformer(GptConfig model, TrainConfig training) implements ExpertKind {
-        public Transformer {
-            if (model == null || training == null) {
-                throw new IllegalArgumentException("a transformer expert kind needs a GptConfig and a TrainConfig");
-            }
-            if (training.blockLength() > model.contextLength()) {
-                throw new IllegalArgumentException("training block length " + training.blockLength()
-                        + " exceeds the model's context length " + model.contextLength());
-            }
+    default Path trainSeed(Path mixture, Path valid, Path dir) {
+        throw new UnsupportedOperationException(name() + " experts have no seed");
+    }
+
+    /**
+     * The job that makes one expert: its artifact (the file {@link #load} reads) and the work that writes it, or no
+     * work when the artifact exists already. The work must be restartable: a job killed mid-way and started again
+     * completes.
+     */
+    ExpertJob expertJob(ExpertTask task);
+
+    /** Loads a trained expert (or the seed); close it when done (some kinds hold native memory). */
+    LanguageModel load(Path artifact);
+
+    /**
+     * What training the artifact took: the tokens it actually trained on (not its budget), FLOPs under the kind's
+     * convention (NaN when none applies), wall seconds and device.
+     */
+    ComputeAccount account(Path artifact);
+
+    /** The last held-out loss recorded while training the artifact (nats per token), NaN when none. */
+    default double validLoss(Path artifact) {
+        return Double.NaN;
+    }
+
+    /**
+     * How many threads scoring should use: kinds that run in plain Java score documents in parallel on every core,
+     * kinds that run on a native engine parallelise inside one call and want 1.
+     */
+    default int scoringThreads() {
+        return 1;
+    }
+
+    /**
+     * Why a budget of {@code tokensPerExpert} tokens per expert is too small to mean anything for this kind, or
+     * empty when it is fine. Runs still go ahead; the reason is shown with the results.
+     */
+    default Optional<String> budgetWarning(long tokensPerExpert) {
+        return Optional.empty();
+    }
+
+    /**
+     * One expert's job for {@link #expertJob}.
+     *
+     * @param cluster         the cluster index
+     * @param shard           the cluster's training shard file
+     * @param valid           a held-out shard file, or null
+     * @param seed            the seed artifact to branch from, or null for kinds without a seed
+     * @param tokens          the expert's budget (methods 1.3: total / K)
+     * @param dir             the expert's folder (the artifact goes here)
+     * @param separateProcess whether the work should run as a separate process (parallel jobs)
+     */
+    record ExpertTask(int cluster, Path shard, Path valid, Path seed, long tokens, Path dir, boolean separateProcess) {
+    }
+
+    /**
+     * The artifact of one expert and the work that writes it.
+     *
+     * @param artifact the file {@link ExpertKind#load} reads
+     * @param work     what writes it, or null when it exists already
+     */
+    record ExpertJob(Path artifact, Runnable work) {
+        /** An expert that is already trained. */
+        public static ExpertJob done(Path artifact) {
+            return new ExpertJob(artifact, null);
         }
 
-        @Override
-        public String name() {
-            return "gpt-" + model.layers() + "l" + model.width() + "d";
-        }
-
-        @Override
-        public boolean hasSeed() {
-            return true;
-        }
-
-        /**
-         * The training settings for a run of {@code tokens} tokens: the budget set, about ten held-out evaluations
-         * and four intermediate checkpoints per run whatever its length, the warmup capped at a tenth of the run.
-         */
-        public TrainConfig forBudget(long tokens) {
-            long perStep = training.tokensPerStep();
-            if (tokens < perStep) {
-                throw new IllegalArgumentException("a run of " + tokens + " tokens is shorter than one optimiser step ("
-                        + perStep + " tokens): raise the budget, lower K, or use smaller batches");
-            }
-            long steps = tokens / perStep;
-            int every = (int) Math.max(1, steps / 10);
-            // the warmup is capped before the budget changes: every with... validates, and the preset's warmup can
-            // be longer than a short run (e.g. 10 warmup steps against an 8-step expert)
-            return training.withSchedule(training.schedule(), (int) Math.min(training.warmupSteps(), steps / 10),
-                            training.finalLrRatio())
-                    .withTokenBudget(tokens)
-                    .withEval(every, training.evalTokens())
-                    .withCheckpointInterval((int) Math.max(1, steps / 4))
-                    .withLogInterval((int) Math.max(1, Math.min(training.logInterval(), every)));
+        public boolean isDone() {
+            return work == null;
         }
     }
 }

@@ -5,6 +5,7 @@ import org.cbtm.corpus.TokenShard;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -209,5 +210,31 @@ public record TrainJob(GptConfig model, TrainConfig train, Path trainShard, Path
         Result r = job.run(args.length == 1);
         System.out.printf("%s %s: step %d, %d tokens, valid loss %.4f, %.1f s%n", r.outcome(), r.checkpoint(),
                 r.info().step(), r.info().tokensSeen(), r.info().validLoss(), r.info().trainSeconds());
+    }
+
+    /** Runs one {@link TrainJob} as a child JVM with this JVM's memory, module and property settings. */
+    public static void runProcess(Path jobFile, Path log) {
+        List<String> options = new ArrayList<>();
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            // memory, system properties and module flags carry over; agents and debug ports must not
+            if (arg.startsWith("-X") && !arg.startsWith("-Xrunjdwp") || arg.startsWith("-D")
+                    || arg.startsWith("--add-modules")) {
+                options.add(arg);
+            }
+        }
+        try {
+            Files.createDirectories(log.getParent());
+            Process p = processBuilder(jobFile, options.toArray(String[]::new))
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            int rc = p.waitFor();
+            if (rc != 0) {
+                throw new IllegalStateException("expert job " + jobFile + " exited with status " + rc + "; its output is in " + log);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the expert job " + jobFile + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + jobFile, e);
+        }
     }
 }

@@ -1,5 +1,7 @@
 package org.cbtm.ensemble;
 
+import org.cbtm.train.NgramExperts;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,17 +21,17 @@ import tech.tablesaw.api.Table;
 import tech.tablesaw.plotly.components.Figure;
 
 class EnsemblePlotsTest {
-    private static final ExpertKind KN = new ExpertKind.Ngram(new NgramConfig(3));
+    private static final ExpertKind KN = new NgramExperts(new NgramConfig(3));
 
     private static CbtmResult result(CbtmConfig c, double ppl, double params, double ran) {
         Table empty = Table.create("empty");
         return new CbtmResult(c, ppl, Math.log(ppl), 1000, 0, c.totalTokens(), Double.NaN, params, ran, 0.1, 1, 1,
-                "cpu", false, empty, empty);
+                "cpu", false, empty, empty, List.of(), null);
     }
 
     /** A grid like notebook 05's: dense, K = 4 with top-1 / 2 / all, a temperature and a distance-form point. */
     private static Table grid() {
-        CbtmConfig base = CbtmConfig.of(4, 1000, 0, KN);
+        CbtmConfig base = CbtmConfig.balanced(4, KN, 1000);
         List<CbtmResult> r = new ArrayList<>();
         r.add(result(base.withK(1), 100, 1000, 1));
         r.add(result(base.withTopK(1), 120, 300, 1.5));
@@ -48,19 +50,19 @@ class EnsemblePlotsTest {
                 .and(g.stringColumn("distance").isEqualTo("paper")));
         Table t = EnsembleTables.topKEffect(sweep);
         assertEquals(3, t.rowCount());
-        assertEquals(List.of("1", "2", "all"), t.stringColumn("top-k").asList());
+        assertEquals(List.of("1", "2", "all"), t.stringColumn("top_k").asList());
         assertEquals(100 * (120 / 90.0 - 1), t.doubleColumn("vs all %").getDouble(0), 1e-9);
         assertEquals(0, t.doubleColumn("vs all %").getDouble(2), 1e-12);
         assertEquals(100 * (95 / 100.0 - 1), t.doubleColumn("vs dense %").getDouble(1), 1e-9);
         assertEquals(2.5, t.doubleColumn("experts run per token").getDouble(1), 1e-12);
-        Table noAll = sweep.where(sweep.intColumn("top_k").isLessThan(4));
+        Table noAll = sweep.where(sweep.stringColumn("top_k").isNotEqualTo("all"));
         assertThrows(IllegalArgumentException.class, () -> EnsembleTables.topKEffect(noAll));
     }
 
     @Test
     void temperatureGridAndRouterShares() {
         Table g = grid();
-        Table t = EnsembleTables.byTemperature(g.where(g.intColumn("top_k").isEqualTo(4)));
+        Table t = EnsembleTables.byTemperature(g.where(g.stringColumn("top_k").isEqualTo("all")));
         assertEquals(2, t.rowCount(), "one row per K and distance form");
         assertEquals(List.of("paper", "reference"), t.stringColumn("distance").asList());
         assertEquals(90, t.doubleColumn("T=0.1").getDouble(0), 1e-12);
@@ -69,7 +71,7 @@ class EnsemblePlotsTest {
         assertEquals(0.1, t.doubleColumn("best T").getDouble(0), 1e-12);
 
         Table s = EnsembleTables.routerShare(g);
-        assertEquals(List.of("1", "2", "all"), s.stringColumn("top-k").asList());
+        assertEquals(List.of("1", "2", "all"), s.stringColumn("top_k").asList());
         assertEquals(List.of(1, 1, 3), s.intColumn("evaluations").asList());
         assertEquals(0.1, s.doubleColumn("median router share").getDouble(2), 1e-12);
     }
@@ -88,7 +90,7 @@ class EnsemblePlotsTest {
         assertEquals(2, params.getTraces().length);
         assertTrue(params.asJavascript("p").contains("top-2"));
 
-        Table temps = g.where(g.intColumn("top_k").isEqualTo(4).or(g.stringColumn("clustering").isEqualTo("dense")));
+        Table temps = g.where(g.stringColumn("top_k").isEqualTo("all").or(g.stringColumn("clustering").isEqualTo("dense")));
         Figure t = EnsemblePlots.perplexityByTemperature(temps, "T");
         assertEquals(3, t.getTraces().length, "paper form, reference form and dense");
         assertTrue(t.asJavascript("t").contains("log"));

@@ -1,5 +1,10 @@
 package org.cbtm.eval;
 
+import org.cbtm.train.NgramExperts;
+import org.cbtm.train.TransformerExperts;
+
+import org.cbtm.train.ComputeAccount;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,7 +49,7 @@ class ModelComparisonTest {
         assertTrue(t.doubleColumn("training_flops").isMissing(1), "no FLOPs for a count model");
         assertTrue(t.longColumn("training_tokens").isMissing(2));
         assertEquals(40L, t.longColumn("inference_params").get(0));
-        assertEquals("gpu(0)", t.stringColumn("train_device").get(0));
+        assertEquals("gpu:0", t.stringColumn("train_device").get(0));
         assertEquals("cpu (2 cores)", t.stringColumn("eval_device").get(1));
         assertEquals(1.5, t.doubleColumn("eval_wall_s").get(2), 1e-12);
     }
@@ -69,7 +74,7 @@ class ModelComparisonTest {
             shards.add(TokenShard.ofDocuments(docs, 30));
         }
         CbtmExperts experts = CbtmTraining.run(
-                CbtmTraining.Plan.of(new ExpertKind.Ngram(new NgramConfig(2)), 0, 500),
+                CbtmTraining.Plan.of(new NgramExperts(new NgramConfig(2)), 500),
                 new CbtmTraining.Data(shards, shards.get(0), null), dir.resolve("seed"), dir.resolve("experts"));
         ComputeAccount one = ModelComparison.account(experts, 1);
         assertEquals(250, one.trainingTokens());
@@ -96,7 +101,7 @@ class ModelComparisonTest {
     @Test
     void cbtmVersusDenseListsEnsembleDenseAndEveryExpert(@TempDir Path dir) {
         List<TokenShard> shards = shards(2, 30, 4);
-        var plan = CbtmTraining.Plan.of(new ExpertKind.Ngram(new NgramConfig(2)), 0, 600);
+        var plan = CbtmTraining.Plan.of(new NgramExperts(new NgramConfig(2)), 600);
         CbtmExperts experts = CbtmTraining.run(plan, new CbtmTraining.Data(shards, shards.get(0), null),
                 dir.resolve("seed"), dir.resolve("k2"));
         CbtmExperts dense = CbtmTraining.run(plan, new CbtmTraining.Data(List.of(shards.get(0)), shards.get(0), null),
@@ -113,9 +118,11 @@ class ModelComparisonTest {
         Table t = ModelComparison.cbtmVersusDense("ens", e, experts, d, dense, m).table();
         assertEquals(List.of("ens", "dense, K = 1 (same budget)", "expert 0 alone", "expert 1 alone"),
                 t.stringColumn("model").asList());
-        assertEquals(600L, t.longColumn("training_tokens").get(0));
-        assertEquals(600L, t.longColumn("training_tokens").get(1));
-        assertEquals(300L, t.longColumn("training_tokens").get(3));
+        // the tokens each model actually trained on: an n-gram expert counts its cluster once, at most its budget
+        assertEquals(experts.tokensTrained(0) + experts.tokensTrained(1), t.longColumn("training_tokens").get(0));
+        assertEquals(dense.tokensTrained(0), t.longColumn("training_tokens").get(1));
+        assertEquals(experts.tokensTrained(1), t.longColumn("training_tokens").get(3));
+        assertTrue(experts.tokensTrained(1) <= 300 && experts.tokensTrained(1) > 0);
         assertEquals(m.result(1).perplexity(), t.doubleColumn("perplexity").get(3), 1e-12);
         assertThrows(IllegalArgumentException.class,
                 () -> ModelComparison.cbtmVersusDense("ens", e, experts, d, experts, m), "dense must be K = 1");
@@ -139,9 +146,9 @@ class ModelComparisonTest {
     @Test
     void trainingRunsOfTransformersReadTheCheckpoints(@TempDir Path dir) {
         List<TokenShard> shards = shards(2, 30, 5);
-        var kind = new ExpertKind.Transformer(GptConfig.tiny(30).withContextLength(16),
-                TrainConfig.reference(64 * 2, 4, 16, 3e-3));
-        var plan = CbtmTraining.Plan.of(kind, 2 * 64, 2 * 64);
+        var kind = new TransformerExperts(GptConfig.tiny(30).withContextLength(16),
+                TrainConfig.reference(64 * 2, 4, 16, 3e-3), 2 * 64);
+        var plan = CbtmTraining.Plan.of(kind, 2 * 64);
         CbtmExperts experts = CbtmTraining.run(plan, new CbtmTraining.Data(shards, shards.get(0), shards.get(1)),
                 dir.resolve("seed"), dir.resolve("k2"));
         Table runs = ModelComparison.trainingRuns(experts, null);

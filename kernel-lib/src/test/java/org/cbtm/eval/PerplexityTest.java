@@ -1,5 +1,7 @@
 package org.cbtm.eval;
 
+import org.cbtm.train.ComputeAccount;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,8 @@
 package org.cbtm.experiment;
 
+import org.cbtm.cluster.PartitionSpec;
+import org.cbtm.train.NgramExperts;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,7 +25,7 @@ import tech.tablesaw.api.Table;
 import tech.tablesaw.plotly.components.Figure;
 
 class BalancingLmTest {
-    private static final ExpertKind KN2 = new ExpertKind.Ngram(new NgramConfig(2));
+    private static final ExpertKind KN2 = new NgramExperts(new NgramConfig(2));
 
     @Test
     void sizesCountPassagesTokensAndTheBudgetEachExpertCanUse() {
@@ -84,12 +87,12 @@ class BalancingLmTest {
     private static CbtmResult result(CbtmConfig c, double ppl) {
         Table empty = Table.create("empty");
         return new CbtmResult(c, ppl, Math.log(ppl), 100, 0, c.totalTokens(), Double.NaN, 1, 1, 0, 0, 0, "cpu",
-                false, empty, empty);
+                false, empty, empty, List.of(), null);
     }
 
     @Test
     void balancingEffectPairsSeeds() {
-        CbtmConfig base = CbtmConfig.of(2, 1000, 0, KN2);
+        CbtmConfig base = CbtmConfig.balanced(2, KN2, 1000);
         List<CbtmConfig> configs = new ArrayList<>();
         List<CbtmResult> results = new ArrayList<>();
         double[][] ppl = {{100, 110}, {100, 90}}; // seed 0: balanced better by 10%; seed 1: unbalanced better
@@ -97,13 +100,13 @@ class BalancingLmTest {
         results.add(result(base.withK(1), 120));
         for (int s = 0; s < 2; s++) {
             for (int m = 0; m < 2; m++) {
-                CbtmConfig c = base.withSeed(s).withClustering(m == 0 ? CbtmConfig.Clustering.BALANCED
-                        : CbtmConfig.Clustering.UNBALANCED);
+                CbtmConfig c = base.withSeed(s).withPartition(m == 0 ? PartitionSpec.balanced()
+                        : PartitionSpec.unbalanced());
                 configs.add(c);
                 results.add(result(c, ppl[s][m]));
             }
         }
-        Table grid = BalancingLm.withSeeds(CbtmExperiment.table(results), configs);
+        Table grid = CbtmExperiment.table(results); // the grid table has a seed column
         Table e = BalancingLm.balancingEffect(grid);
         assertEquals(1, e.rowCount());
         assertEquals(100, e.doubleColumn("balanced").getDouble(0), 1e-12);
@@ -115,9 +118,7 @@ class BalancingLmTest {
         Table over = BalancingLm.overSeeds(grid);
         assertEquals(3, over.rowCount(), "dense, balanced and unbalanced");
         assertEquals(90, over.doubleColumn("min").getDouble(2), 1e-12);
-        assertThrows(IllegalArgumentException.class, () -> BalancingLm.withSeeds(grid, configs.subList(0, 2)));
-        Table doubled = BalancingLm.withSeeds(CbtmExperiment.table(List.of(results.get(1), results.get(1))),
-                List.of(configs.get(1), configs.get(1)));
+        Table doubled = CbtmExperiment.table(List.of(results.get(1), results.get(1)));
         assertThrows(IllegalArgumentException.class, () -> BalancingLm.balancingEffect(doubled));
 
         Figure f = BalancingPlots.perplexityVsK(grid, "K");
@@ -152,8 +153,8 @@ class BalancingLmTest {
         }
         try (CbtmExperiment exp = new CbtmExperiment(train, test, Tokenizer.fullGpt2(), new ArtifactStore(dir),
                 EvalConfig.defaults().withContextLength(64).withProgress(false))) {
-            CbtmConfig dense = CbtmConfig.of(1, 4_000, 0, KN2);
-            CbtmConfig c = CbtmConfig.of(2, 4_000, 0, KN2).withClustering(CbtmConfig.Clustering.UNBALANCED);
+            CbtmConfig dense = CbtmConfig.dense(KN2, 4_000);
+            CbtmConfig c = CbtmConfig.balanced(2, KN2, 4_000).withPartition(PartitionSpec.unbalanced());
             Table sizes = BalancingLm.trainingSizes(exp, c);
             assertEquals(train.size(), (int) sizes.intColumn("size").sum());
             assertEquals(exp.trainShard().numTokens(), (long) sizes.longColumn("tokens").sum());

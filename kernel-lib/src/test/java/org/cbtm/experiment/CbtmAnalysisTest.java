@@ -1,5 +1,8 @@
 package org.cbtm.experiment;
 
+import org.cbtm.cluster.PartitionSpec;
+import org.cbtm.train.NgramExperts;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.cbtm.eval.ComputeAccount;
+import org.cbtm.train.ComputeAccount;
 import org.cbtm.eval.EvalConfig;
 import org.cbtm.eval.PerplexityResult;
 import org.cbtm.lm.ngram.NgramConfig;
@@ -20,12 +23,12 @@ import tech.tablesaw.api.Table;
 /** The analyses on a small real experiment (the committed samples, KN-2 experts). */
 class CbtmAnalysisTest {
 
-    private static final ExpertKind KN2 = new ExpertKind.Ngram(new NgramConfig(2));
+    private static final ExpertKind KN2 = new NgramExperts(new NgramConfig(2));
     private static final EvalConfig EVAL = CbtmAnalysis.evalConfig(64);
 
     @Test
     void oracleScoresEachClusterWithItsOwnExpert(@TempDir Path dir) {
-        CbtmConfig c = CbtmConfig.of(3, 6_000, 0, KN2);
+        CbtmConfig c = CbtmConfig.balanced(3, KN2, 6_000);
         try (CbtmExperiment exp = SampleExperiment.in(dir)) {
             PerplexityResult oracle = CbtmAnalysis.oracle(exp, c, EVAL);
             Table matrix = CbtmAnalysis.expertByCluster(exp, c, EVAL);
@@ -51,7 +54,7 @@ class CbtmAnalysisTest {
             long ones = matrix.doubleColumn("ratio_to_best").asList().stream().filter(x -> x == 1.0).count();
             assertEquals(matrix.rowCount() / 3, ones);
 
-            var random = c.withClustering(CbtmConfig.Clustering.RANDOM);
+            var random = c.withPartition(PartitionSpec.random());
             var e = assertThrows(IllegalArgumentException.class, () -> CbtmAnalysis.oracle(exp, random, EVAL));
             assertTrue(e.getMessage().contains("k-means"), e.getMessage());
         }
@@ -59,8 +62,8 @@ class CbtmAnalysisTest {
 
     @Test
     void sizesAgreementAndDataUse(@TempDir Path dir) {
-        CbtmConfig balanced = CbtmConfig.of(3, 6_000, 0, KN2);
-        CbtmConfig random = balanced.withClustering(CbtmConfig.Clustering.RANDOM);
+        CbtmConfig balanced = CbtmConfig.balanced(3, KN2, 6_000);
+        CbtmConfig random = balanced.withPartition(PartitionSpec.random());
         try (CbtmExperiment exp = SampleExperiment.in(dir)) {
             Table sizes = CbtmAnalysis.clusterSizes(exp, List.of(balanced, random));
             assertEquals(2, sizes.rowCount());
@@ -80,7 +83,7 @@ class CbtmAnalysisTest {
             }
 
             // a budget far above the data: every expert counts all of its cluster, below its budget
-            CbtmConfig huge = balanced.withTotalTokens(3_000_000);
+            CbtmConfig huge = balanced.withBudget(3_000_000);
             Table use = CbtmAnalysis.dataUse(exp, List.of(balanced, huge));
             assertEquals(1_000_000L, use.longColumn("budget per expert").get(1));
             assertEquals(3, use.intColumn("experts below budget").get(1));

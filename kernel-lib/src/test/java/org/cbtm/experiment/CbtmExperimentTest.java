@@ -1,5 +1,8 @@
 package org.cbtm.experiment;
 
+import org.cbtm.cluster.PartitionSpec;
+import org.cbtm.train.NgramExperts;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,18 +20,18 @@ import tech.tablesaw.api.Table;
 
 class CbtmExperimentTest {
 
-    private static final ExpertKind KN2 = new ExpertKind.Ngram(new NgramConfig(2));
+    private static final ExpertKind KN2 = new NgramExperts(new NgramConfig(2));
 
     @Test
     void gridRunsCachesAndInvalidates(@TempDir Path dir) {
         List<CbtmConfig> grid = List.of(
-                CbtmConfig.of(1, 4_000, 0, KN2),
-                CbtmConfig.of(2, 4_000, 0, KN2),
-                CbtmConfig.of(2, 4_000, 0, KN2).withClustering(CbtmConfig.Clustering.RANDOM),
-                CbtmConfig.of(2, 4_000, 0, KN2).withTopK(1));
+                CbtmConfig.dense(KN2, 4_000),
+                CbtmConfig.balanced(2, KN2, 4_000),
+                CbtmConfig.balanced(2, KN2, 4_000).withPartition(PartitionSpec.random()),
+                CbtmConfig.balanced(2, KN2, 4_000).withTopK(1));
         Table first;
         try (CbtmExperiment exp = SampleExperiment.in(dir)) {
-            first = exp.runGrid(grid);
+            first = exp.runGrid(grid).table();
         }
         assertEquals(4, first.rowCount());
         assertEquals(List.of("dense", "balanced", "random", "balanced"), first.stringColumn("clustering").asList());
@@ -45,8 +48,8 @@ class CbtmExperimentTest {
 
         Table again;
         try (CbtmExperiment exp = SampleExperiment.in(dir)) {
-            again = exp.runGrid(grid);
-            CbtmResult moreTokens = exp.run(grid.get(1).withTotalTokens(3_000));
+            again = exp.runGrid(grid).table();
+            CbtmResult moreTokens = exp.run(grid.get(1).withBudget(3_000));
             assertFalse(moreTokens.reused(), "a changed budget is a new artifact");
         }
         for (int r = 0; r < 4; r++) {
@@ -57,9 +60,9 @@ class CbtmExperimentTest {
 
     @Test
     void invalidConfigsFailClearly() {
-        var e = assertThrows(IllegalArgumentException.class, () -> CbtmConfig.of(0, 100, 0, KN2));
+        var e = assertThrows(IllegalArgumentException.class, () -> CbtmConfig.balanced(0, KN2, 100));
         assertTrue(e.getMessage().contains("K must be at least 1"));
-        e = assertThrows(IllegalArgumentException.class, () -> CbtmConfig.of(8, 4, 0, KN2));
+        e = assertThrows(IllegalArgumentException.class, () -> CbtmConfig.balanced(8, KN2, 4));
         assertTrue(e.getMessage().contains("cannot be split"));
     }
 }

@@ -83,7 +83,7 @@ class ResultTablesTest {
 
     @Test
     void perplexityByKComparesWithDense() {
-        Table oracle = CbtmAnalysis.oracleTable(List.of(CbtmConfig.of(2, 500, 0, Presets.ngram())),
+        Table oracle = CbtmAnalysis.oracleTable(List.of(CbtmConfig.balanced(2, Presets.ngram(), 500)),
                 List.of(new org.cbtm.eval.PerplexityResult("o", 0, 64,
                         List.of(new org.cbtm.eval.PerplexityResult.DocumentScore("d", "s", 0, 10, 10 * Math.log(90))),
                         0, "cpu")));

@@ -62,9 +62,9 @@ class CbtmTrainingTest {
     @Test
     void ngramExpertsSplitTheBudgetEquallyAndRerunOnlyWhatIsMissing(@TempDir Path dir) throws Exception {
         CbtmTraining.Data data = data();
-        var plan = CbtmTraining.Plan.of(new ExpertKind.Ngram(new NgramConfig(3)), 0, 600);
+        var plan = CbtmTraining.Plan.of(new NgramExperts(new NgramConfig(3)), 600);
         CbtmExperts experts = CbtmTraining.run(plan, data, dir.resolve("seed"), dir.resolve("k2"));
-        assertEquals(300, experts.tokensPerExpert());
+        assertEquals(300, experts.budgetPerExpert());
         for (int k = 0; k < 2; k++) {
             KneserNeyLM m = (KneserNeyLM) experts.load(k);
             assertEquals(Math.min(300, data.clusterShards().get(k).numTokens()), m.tokensUsed());
@@ -84,8 +84,8 @@ class CbtmTrainingTest {
     void transformerExpertsBranchFromTheSeed(@TempDir Path dir) {
         GptConfig model = GptConfig.tiny(VOCAB).withContextLength(16);
         TrainConfig train = TrainConfig.reference(64 * 4, 4, 16, 3e-3);
-        var kind = new ExpertKind.Transformer(model, train);
-        var plan = CbtmTraining.Plan.of(kind, 4 * 64, 2 * 2 * 64);
+        var kind = new TransformerExperts(model, train, 4 * 64);
+        var plan = CbtmTraining.Plan.of(kind, 2 * 2 * 64);
         CbtmExperts experts = CbtmTraining.run(plan, data(), dir.resolve("seed"), dir.resolve("k2"));
         CheckpointInfo seed = Checkpoint.readInfo(experts.seed());
         assertEquals(4 * 64, seed.tokensSeen());
@@ -107,8 +107,8 @@ class CbtmTrainingTest {
     @Test
     void transformerExpertsRunAsSeparateProcesses(@TempDir Path dir) {
         GptConfig model = GptConfig.tiny(VOCAB).withContextLength(16);
-        var kind = new ExpertKind.Transformer(model, TrainConfig.reference(64 * 2, 4, 16, 3e-3));
-        var plan = CbtmTraining.Plan.of(kind, 2 * 64, 2 * 64).withProcesses(2);
+        var kind = new TransformerExperts(model, TrainConfig.reference(64 * 2, 4, 16, 3e-3), 2 * 64);
+        var plan = CbtmTraining.Plan.of(kind, 2 * 64).withProcesses(2);
         CbtmExperts experts = CbtmTraining.run(plan, data(), dir.resolve("seed"), dir.resolve("k2"));
         for (Path e : experts.experts()) {
             assertEquals(64, Checkpoint.readInfo(e).tokensSeen());
@@ -118,9 +118,10 @@ class CbtmTrainingTest {
 
     @Test
     void invalidPlansFailClearly() {
-        var kind = new ExpertKind.Transformer(GptConfig.tiny(VOCAB), TrainConfig.reference(64, 4, 16, 1e-3));
-        var e = assertThrows(IllegalArgumentException.class, () -> CbtmTraining.Plan.of(kind, 0, 1000));
-        assertTrue(e.getMessage().contains("seedTokens"), e.getMessage());
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> new TransformerExperts(GptConfig.tiny(VOCAB), TrainConfig.reference(64, 4, 16, 1e-3), 0));
+        assertTrue(e.getMessage().contains("seed"), e.getMessage());
+        var kind = new TransformerExperts(GptConfig.tiny(VOCAB), TrainConfig.reference(64, 4, 16, 1e-3), 64);
         e = assertThrows(IllegalArgumentException.class, () -> kind.forBudget(10));
         assertTrue(e.getMessage().contains("shorter than one optimiser step"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new CbtmTraining.Data(

@@ -8,9 +8,9 @@ import org.junit.jupiter.api.Test;
 
 class ExpertKindBudgetTest {
 
-    private static final ExpertKind.Transformer KIND =
-            new ExpertKind.Transformer(new GptConfig(50, 1, 16, 2, 128, 0.0), TrainConfig.quick(1 << 20).withSchedule(
-                    TrainConfig.Schedule.POLYNOMIAL, 10, 0.0));
+    private static final TransformerExperts KIND =
+            new TransformerExperts(new GptConfig(50, 1, 16, 2, 128, 0.0), TrainConfig.quick(1 << 20).withSchedule(
+                    TrainConfig.Schedule.POLYNOMIAL, 10, 0.0), 1 << 20);
 
     @Test
     void aRunShorterThanThePresetWarmupGetsACappedWarmup() {

@@ -1,4 +1,4 @@
-package org.cbtm.eval;
+package org.cbtm.train;
 
 import java.util.Locale;
 
@@ -19,7 +19,7 @@ public record ComputeAccount(long trainingTokens, double trainingFlops, double t
     public static final String SIX_N_D = "6 * non-embedding params * tokens";
 
     public ComputeAccount {
-        device = device == null ? "" : device;
+        device = org.cbtm.base.DeviceNames.of(device);
         flopsConvention = flopsConvention == null ? "" : flopsConvention;
         if (trainingFlops < 0 || trainingSeconds < 0) {
             throw new IllegalArgumentException("training FLOPs and seconds must be >= 0 or NaN (unknown)");
@@ -51,7 +51,7 @@ public record ComputeAccount(long trainingTokens, double trainingFlops, double t
 
     /** This machine's CPU, for tables: "cpu (16 cores)". */
     public static String localCpu() {
-        return String.format(Locale.ROOT, "cpu (%d cores)", Runtime.getRuntime().availableProcessors());
+        return org.cbtm.base.DeviceNames.localCpu();
     }
 
     public boolean knowsTokens() {
