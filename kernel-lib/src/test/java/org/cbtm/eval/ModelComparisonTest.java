@@ -16,6 +16,7 @@ import java.util.Random;
 
 import org.cbtm.lm.LanguageModel;
 import org.cbtm.lm.gpt.GptConfig;
+import org.cbtm.lm.gpt.TinyGpt;
 import org.cbtm.lm.ngram.NgramConfig;
 import org.cbtm.train.Checkpoint;
 import org.cbtm.train.TrainConfig;
@@ -146,7 +147,7 @@ class ModelComparisonTest {
     @Test
     void trainingRunsOfTransformersReadTheCheckpoints(@TempDir Path dir) {
         List<TokenShard> shards = shards(2, 30, 5);
-        var kind = new TransformerExperts(GptConfig.tiny(30).withContextLength(16),
+        var kind = new TransformerExperts(TinyGpt.config(30).withContextLength(16),
                 TrainConfig.reference(64 * 2, 4, 16, 3e-3), 2 * 64);
         var plan = CbtmTraining.Plan.of(kind, 2 * 64);
         CbtmExperts experts = CbtmTraining.run(plan, new CbtmTraining.Data(shards, shards.get(0), shards.get(1)),

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Random;
 
 import org.cbtm.lm.gpt.GptConfig;
+import org.cbtm.lm.gpt.TinyGpt;
 import org.cbtm.lm.ngram.KneserNeyLM;
 import org.cbtm.lm.ngram.NgramConfig;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,7 +83,7 @@ class CbtmTrainingTest {
 
     @Test
     void transformerExpertsBranchFromTheSeed(@TempDir Path dir) {
-        GptConfig model = GptConfig.tiny(VOCAB).withContextLength(16);
+        GptConfig model = TinyGpt.config(VOCAB).withContextLength(16);
         TrainConfig train = TrainConfig.reference(64 * 4, 4, 16, 3e-3);
         var kind = new TransformerExperts(model, train, 4 * 64);
         var plan = CbtmTraining.Plan.of(kind, 2 * 2 * 64);
@@ -106,7 +107,7 @@ class CbtmTrainingTest {
 
     @Test
     void transformerExpertsRunAsSeparateProcesses(@TempDir Path dir) {
-        GptConfig model = GptConfig.tiny(VOCAB).withContextLength(16);
+        GptConfig model = TinyGpt.config(VOCAB).withContextLength(16);
         var kind = new TransformerExperts(model, TrainConfig.reference(64 * 2, 4, 16, 3e-3), 2 * 64);
         var plan = CbtmTraining.Plan.of(kind, 2 * 64).withProcesses(2);
         CbtmExperts experts = CbtmTraining.run(plan, data(), dir.resolve("seed"), dir.resolve("k2"));
@@ -119,9 +120,9 @@ class CbtmTrainingTest {
     @Test
     void invalidPlansFailClearly() {
         var e = assertThrows(IllegalArgumentException.class,
-                () -> new TransformerExperts(GptConfig.tiny(VOCAB), TrainConfig.reference(64, 4, 16, 1e-3), 0));
+                () -> new TransformerExperts(TinyGpt.config(VOCAB), TrainConfig.reference(64, 4, 16, 1e-3), 0));
         assertTrue(e.getMessage().contains("seed"), e.getMessage());
-        var kind = new TransformerExperts(GptConfig.tiny(VOCAB), TrainConfig.reference(64, 4, 16, 1e-3), 64);
+        var kind = new TransformerExperts(TinyGpt.config(VOCAB), TrainConfig.reference(64, 4, 16, 1e-3), 64);
         e = assertThrows(IllegalArgumentException.class, () -> kind.forBudget(10));
         assertTrue(e.getMessage().contains("shorter than one optimiser step"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new CbtmTraining.Data(

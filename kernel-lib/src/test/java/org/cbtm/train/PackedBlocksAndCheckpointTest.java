@@ -19,6 +19,7 @@ import java.util.Set;
 import ai.djl.Device;
 import org.cbtm.lm.gpt.Gpt;
 import org.cbtm.lm.gpt.GptConfig;
+import org.cbtm.lm.gpt.TinyGpt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,7 +86,7 @@ class PackedBlocksAndCheckpointTest {
 
     @Test
     void checkpointsRoundTripAndTruncatedFilesAreRejected(@TempDir Path dir) throws Exception {
-        GptConfig mc = GptConfig.tiny(30);
+        GptConfig mc = TinyGpt.config(30);
         try (Gpt gpt = Gpt.create(mc, Device.cpu(), 3)) {
             CheckpointInfo info = new CheckpointInfo(Checkpoint.FORMAT, mc, TrainerTest.config(4), 2, false, 16, 0, 256,
                     256, "abc", null, Double.NaN, 1.5, "cpu()", null, null);

@@ -39,11 +39,6 @@ public record GptConfig(int vocabSize, int layers, int width, int heads, int con
         }
     }
 
-    /** For tests: 2 layers of width 32, 2 heads, 32 positions, no dropout (a few thousand parameters plus embeddings). */
-    public static GptConfig tiny(int vocabSize) {
-        return new GptConfig(vocabSize, 2, 32, 2, 32, 0.0);
-    }
-
     /**
      * For CPU notebooks (quick profile): 4 layers, width 256, 4 heads, 128 positions, no dropout (runs of a few
      * million tokens are too short for dropout to help). About 3.2M non-embedding parameters.

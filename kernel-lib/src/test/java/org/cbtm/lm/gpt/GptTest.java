@@ -60,7 +60,7 @@ class GptTest {
 
     @Test
     void sameSeedSameModelOtherSeedOtherModel() {
-        GptConfig c = GptConfig.tiny(VOCAB);
+        GptConfig c = TinyGpt.config(VOCAB);
         try (Gpt a = Gpt.create(c, Device.cpu(), 1); Gpt b = Gpt.create(c, Device.cpu(), 1); Gpt d = Gpt.create(c, Device.cpu(), 2)) {
             assertTrue(a.weights().sameValues(b.weights()));
             assertFalse(a.weights().sameValues(d.weights()));
@@ -126,11 +126,11 @@ class GptTest {
 
     @Test
     void averagingIdenticalModelsIsTheIdentity() {
-        try (Gpt a = Gpt.create(GptConfig.tiny(VOCAB), Device.cpu(), 11)) {
+        try (Gpt a = Gpt.create(TinyGpt.config(VOCAB), Device.cpu(), 11)) {
             GptWeights w = a.weights();
             assertTrue(GptWeights.average(List.of(w, w), new double[] {0.5, 0.5}).sameValues(w));
             assertTrue(GptWeights.average(List.of(w, w, w), new double[] {0.2, 0.3, 0.5}).maxAbsDifference(w) < 1e-7);
-            try (Gpt b = Gpt.create(GptConfig.tiny(VOCAB), Device.cpu(), 12)) {
+            try (Gpt b = Gpt.create(TinyGpt.config(VOCAB), Device.cpu(), 12)) {
                 GptWeights avg = GptWeights.average(List.of(w, b.weights()), new double[] {0.25, 0.75});
                 float[] x = w.tensor("wte");
                 float[] y = b.weights().tensor("wte");
