@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 import org.cbtm.cluster.ClusterAnalytics;
-import org.cbtm.cluster.ClusterModel;
+import org.cbtm.cluster.RandomPartition;
 import org.cbtm.cluster.FittedPartition;
 import org.cbtm.corpus.Document;
 import org.cbtm.ensemble.SparseEnsemble;
@@ -50,10 +50,10 @@ public final class CbtmAnalysis {
     /**
      * Perplexity of the config's experts under the {@link OracleRouter}: each test document is scored by the expert
      * of its own cluster (the nearest centre of the whole document), an upper reference for a router that sees only
-     * the prefix. Needs learned (k-means) clusters: a random split has no cluster a document "belongs" to.
+     * the prefix. Needs learned (k-means) clusters or metadata parts: a random split has no cluster a document "belongs" to.
      */
     public static PerplexityResult oracle(CbtmExperiment exp, CbtmConfig c, EvalConfig eval) {
-        requireKMeans(exp, c, "the oracle router");
+        requireLearnedParts(exp, c, "the oracle router");
         List<LanguageModel> experts = exp.experts(c).loadAll();
         try {
             SparseEnsemble oracle = new SparseEnsemble(experts, new OracleRouter(c.k()), "oracle " + c.label());
@@ -70,7 +70,7 @@ public final class CbtmAnalysis {
      * (1 on the best).
      */
     public static Table expertByCluster(CbtmExperiment exp, CbtmConfig c, EvalConfig eval) {
-        requireKMeans(exp, c, "the expert x cluster matrix");
+        requireLearnedParts(exp, c, "the expert x cluster matrix");
         List<EvalSequence> docs = exp.testSequences(c);
         int k = c.k();
         double[][] ppl = new double[k][k];
@@ -209,9 +209,11 @@ public final class CbtmAnalysis {
         return c.method();
     }
 
-    private static void requireKMeans(CbtmExperiment exp, CbtmConfig c, String what) {
-        if (c.isDense() || !(exp.partition(c) instanceof ClusterModel)) {
-            throw new IllegalArgumentException(what + " needs k-means clusters with K > 1, got " + c.label());
+    /** A random split has no cluster a document "belongs" to; learned (k-means) or metadata parts do. */
+    private static void requireLearnedParts(CbtmExperiment exp, CbtmConfig c, String what) {
+        if (c.isDense() || exp.partition(c) instanceof RandomPartition) {
+            throw new IllegalArgumentException(what + " needs learned clusters (or metadata parts) with K > 1, got "
+                    + c.label());
         }
     }
 
