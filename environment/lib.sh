@@ -106,16 +106,40 @@ cbtm_fetch_plotly() {
   rm -rf "$tmp"
 }
 
-# Builds the library (tests skipped: environment/test runs them) and its kernel classpath folder.
+# Builds the library and its kernel classpath folder, and the benchmarks' module kernel-bench beside it (tests
+# skipped: environment/test runs them).
 cbtm_build_library() {
-  cbtm_say "building kernel-lib with $JAVA_HOME"
+  cbtm_say "building kernel-lib and kernel-bench with $JAVA_HOME"
   cbtm_mvn -DskipTests package || cbtm_die "the library build failed (run: mvn -B package in $CBTM_HOME)"
 }
 
-# The classpath of the kernel: the library jar and every runtime dependency.
+# The classpath of the kernel: the library jar and every runtime dependency (never the benchmarks' jar).
 cbtm_library_classpath() {
   local lib="$CBTM_HOME/kernel-lib/target"
   printf '%s\n' "$(ls "$lib"/kernel-lib-*.jar | grep -v -- '-sources' | head -n1);$lib/kernel-classpath/*"
+}
+
+# The benchmarks' java classpath (':'-separated, for java -cp): the kernel's classpath plus the kernel-bench jar
+# (org.cbtm.bench.*). Builds both modules first when a jar is missing or older than a source or a pom.
+cbtm_bench_classpath() {
+  local lib="$CBTM_HOME/kernel-lib/target" bench="$CBTM_HOME/kernel-bench/target" libjar benchjar
+  libjar=$(ls "$lib"/kernel-lib-*.jar 2>/dev/null | grep -v -e sources -e javadoc | head -n1 || true)
+  benchjar=$(ls "$bench"/kernel-bench-*.jar 2>/dev/null | grep -v -e sources -e javadoc | head -n1 || true)
+  local stale=0
+  # each jar against its own module's sources (Maven leaves an unchanged module's jar as it was)
+  if [ -z "$libjar" ] || [ -z "$benchjar" ] || [ ! -d "$lib/kernel-classpath" ] \
+     || [ -n "$(cd "$CBTM_HOME" && find kernel-lib/src/main kernel-lib/pom.xml pom.xml -newer "$libjar" -type f -print -quit 2>/dev/null)" ] \
+     || [ -n "$(cd "$CBTM_HOME" && find kernel-bench/src/main kernel-bench/pom.xml -newer "$benchjar" -type f -print -quit 2>/dev/null)" ]; then
+    stale=1
+  fi
+  if [ "$stale" = 1 ]; then
+    cbtm_build_library >&2
+    libjar=$(ls "$lib"/kernel-lib-*.jar 2>/dev/null | grep -v -e sources -e javadoc | head -n1 || true)
+    benchjar=$(ls "$bench"/kernel-bench-*.jar 2>/dev/null | grep -v -e sources -e javadoc | head -n1 || true)
+    [ -n "$libjar" ] && [ -n "$benchjar" ] || cbtm_die "no kernel-lib or kernel-bench jar after the build"
+    touch "$libjar" "$benchjar"   # built from the current sources, even where Maven kept an unchanged jar
+  fi
+  printf '%s\n' "$(cbtm_library_classpath | tr ';' ':'):$benchjar"
 }
 
 # Writes the kernelspec into build/jupyter/kernels/ (never over the user's own kernels).

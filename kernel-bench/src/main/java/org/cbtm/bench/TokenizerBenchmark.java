@@ -1,4 +1,4 @@
-package org.cbtm.text.token;
+package org.cbtm.bench;
 
 import org.cbtm.corpus.Corpora;
 import org.cbtm.corpus.Corpus;
@@ -7,11 +7,12 @@ import org.cbtm.corpus.Document;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.cbtm.text.token.Tokenizer;
 
 /**
  * Tokenises every passage of the built corpus with the corpus tokenizer and prints throughput. The texts are
  * loaded first, so the timing is of encoding only. Run with {@code datasets/bench-tokenizer}, or
- * {@code java -cp ... org.cbtm.text.token.TokenizerBenchmark [--corpus DIR] [--repeat N]}.
+ * {@code java -cp ... org.cbtm.bench.TokenizerBenchmark [--corpus DIR] [--repeat N]}.
  */
 public final class TokenizerBenchmark {
 

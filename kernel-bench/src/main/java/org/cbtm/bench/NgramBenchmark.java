@@ -1,4 +1,4 @@
-package org.cbtm.lm.ngram;
+package org.cbtm.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +20,9 @@ import org.cbtm.base.AtomicFiles;
 import org.cbtm.base.ProjectPaths;
 import org.cbtm.text.token.Tokenizer;
 import org.cbtm.corpus.TokenShard;
+import org.cbtm.lm.ngram.Discounts;
+import org.cbtm.lm.ngram.KneserNeyLM;
+import org.cbtm.lm.ngram.NgramConfig;
 
 /**
  * The n-gram benchmark (run it with {@code environment/bench/ngram}): trains {@link KneserNeyLM} of each order on

@@ -1,4 +1,4 @@
-package org.cbtm.ensemble;
+package org.cbtm.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -29,6 +29,7 @@ import org.cbtm.route.Router;
 import org.cbtm.route.RoutingConfig;
 import org.cbtm.text.token.Tokenizer;
 import org.cbtm.corpus.TokenShard;
+import org.cbtm.ensemble.SparseEnsemble;
 
 /**
  * The ensemble benchmark (run it with {@code environment/bench/ensemble}): C-BTM with K Kneser-Ney experts

@@ -1,4 +1,4 @@
-package org.cbtm.train;
+package org.cbtm.bench;
 
 import org.cbtm.corpus.TokenShard;
 
@@ -35,6 +35,10 @@ import org.cbtm.lm.gpt.GptConfig;
 import org.cbtm.lm.gpt.GptWeights;
 import org.cbtm.lm.gpt.TorchRuntime;
 import org.cbtm.text.token.Tokenizer;
+import org.cbtm.train.PackedBlocks;
+import org.cbtm.train.TrainConfig;
+import org.cbtm.train.TrainMetrics;
+import org.cbtm.train.Trainer;
 
 /**
  * The training benchmark (run it with {@code environment/bench/training}): our {@link Trainer} against Debian's

@@ -1,4 +1,4 @@
-package org.cbtm.cluster;
+package org.cbtm.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,6 +26,10 @@ import org.cbtm.math.Vectors;
 import org.cbtm.text.tfidf.RandomizedSvd;
 import org.cbtm.text.tfidf.TfidfSvdEmbedder;
 import org.cbtm.text.tfidf.TfidfVectorizer;
+import org.cbtm.cluster.AuctionAssignment;
+import org.cbtm.cluster.Distances;
+import org.cbtm.cluster.KMeans;
+import org.cbtm.cluster.KMeansModel;
 
 /**
  * The clustering benchmark (run it with {@code environment/bench/clustering}): this library against scikit-learn
