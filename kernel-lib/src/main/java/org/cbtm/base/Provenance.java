@@ -68,6 +68,14 @@ public record Provenance(String kind, String config, Map<String, String> inputs,
         return inputs.get(name);
     }
 
+    /**
+     * SHA-256 (hex) of this provenance's canonical JSON: a name for the one thing it describes, e.g. an ensemble
+     * records its experts' fingerprints as its inputs.
+     */
+    public String fingerprint() {
+        return Checksums.sha256(CanonicalJson.of(this));
+    }
+
     /** Whether this was fitted on exactly {@code texts} (same count and SHA-256, see {@link #ofTexts}). */
     public boolean fittedOn(List<String> texts) {
         return Integer.toString(texts.size()).equals(inputs.get(TEXT_COUNT)) && hash(texts).equals(inputs.get(TEXTS));

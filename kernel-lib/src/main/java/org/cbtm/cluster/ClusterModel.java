@@ -1,5 +1,6 @@
 package org.cbtm.cluster;
 
+import org.cbtm.base.HasProvenance;
 import org.cbtm.base.Provenance;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,7 +35,7 @@ import org.cbtm.text.tfidf.TfidfVectorizer;
  * ({@code meta.json} with the settings and {@link Provenance}, {@code vocabulary.txt}, and the arrays as raw
  * big-endian doubles), written atomically; loading it gives identical predictions.
  */
-public final class ClusterModel implements FittedPartition {
+public final class ClusterModel implements FittedPartition, HasProvenance {
     public static final String FORMAT = "cbtm-cluster-model/1";
 
     private final TfidfSvdEmbedder embedder;
@@ -59,6 +60,7 @@ public final class ClusterModel implements FittedPartition {
         return kmeans;
     }
 
+    @Override
     public Provenance provenance() {
         return provenance;
     }

@@ -2,10 +2,15 @@ package org.cbtm.ensemble;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
+import org.cbtm.base.CanonicalJson;
+import org.cbtm.base.HasProvenance;
+import org.cbtm.base.Provenance;
 import org.cbtm.eval.EvalSequence;
 import org.cbtm.eval.SequenceScorer;
 import org.cbtm.lm.LanguageModel;
@@ -24,7 +29,7 @@ import org.cbtm.route.RoutingWeights;
  * <p>The ensemble does not own its experts ({@link #close()} leaves them open: several ensembles, e.g. top-1 and
  * top-2, may share them). It is thread-safe when its experts and router are (the routers of this library are).
  */
-public final class SparseEnsemble implements LanguageModel, SequenceScorer {
+public final class SparseEnsemble implements LanguageModel, SequenceScorer, HasProvenance {
 
     /** One scored sequence: the mixed log-probabilities, the weights used, and which experts ran. */
     public record Scored(float[] logProbs, RoutingWeights weights, boolean[] ran, double parametersPerToken) {
@@ -68,6 +73,7 @@ public final class SparseEnsemble implements LanguageModel, SequenceScorer {
     private final int vocab;
     private final int context;
     private final long[] expertParams;
+    private final String created = java.time.Instant.now().toString();
 
     private final LongAdder sequences = new LongAdder();
     private final LongAdder positions = new LongAdder();
@@ -113,6 +119,33 @@ public final class SparseEnsemble implements LanguageModel, SequenceScorer {
 
     public List<LanguageModel> experts() {
         return experts;
+    }
+
+    /**
+     * Where the ensemble came from: kind "sparse ensemble"; config the router's description, its top-k and the
+     * number of experts; inputs the provenance fingerprint ({@link Provenance#fingerprint()}) of each expert (and of
+     * the router, when it has one), or "none recorded: NAME" for a model without provenance; seed 0; created when
+     * the ensemble was built.
+     */
+    @Override
+    public Provenance provenance() {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("router", router.name());
+        config.put("topK", router.maxActiveExperts());
+        config.put("experts", experts.size());
+        Map<String, String> inputs = new LinkedHashMap<>();
+        int width = Integer.toString(experts.size() - 1).length();
+        for (int k = 0; k < experts.size(); k++) {
+            LanguageModel e = experts.get(k);
+            // zero-padded, so that the inputs (sorted by name) list the experts in cluster order
+            inputs.put("expert " + String.format("%0" + width + "d", k), e instanceof HasProvenance h
+                    ? h.provenance().fingerprint() : "none recorded: " + e.name());
+        }
+        if (router instanceof HasProvenance h) {
+            inputs.put("router", h.provenance().fingerprint());
+        }
+        return new Provenance("sparse ensemble", CanonicalJson.of(config), inputs, 0,
+                Provenance.currentLibraryVersion(), created);
     }
 
     public Router router() {

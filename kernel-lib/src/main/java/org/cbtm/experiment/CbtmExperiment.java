@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import org.cbtm.cluster.FittedPartition;
 import org.cbtm.cluster.PartitionSpec;
+import org.cbtm.cluster.Partitioner;
 import org.cbtm.corpus.Corpora;
 import org.cbtm.corpus.Corpus;
 import org.cbtm.corpus.Document;
@@ -126,6 +127,11 @@ public final class CbtmExperiment implements AutoCloseable {
         return store;
     }
 
+    /** The texts of the training documents, in order. */
+    public List<String> trainTexts() {
+        return train.stream().map(Document::text).toList();
+    }
+
     /** The whole training mixture as one shard (the seed's data, and the dense baseline's). */
     public synchronized TokenShard trainShard() {
         if (trainShard == null) {
@@ -152,14 +158,18 @@ public final class CbtmExperiment implements AutoCloseable {
             return p;
         }
         PartitionSpec spec = key.partition();
+        Partitioner partitioner = spec.partitioner(key.k(), key.seed());
         if (spec.storesFit()) {
-            var artifact = store.getOrCompute("clustering", key, Map.of("train", trainPrint), dir -> {
-                spec.save(spec.partitioner(key.k(), key.seed()).fitDocuments(train), dir.resolve("model.zip"));
-                return Map.of("k", key.k());
-            });
-            p = spec.load(artifact.file("model.zip"));
+            // keyed like StoredModels.clustering (the partitioner record and the texts), so that a notebook that
+            // stores the same clustering and a grid find one artifact
+            var artifact = store.getOrCompute(StoredModels.CLUSTERING, partitioner,
+                    StoredModels.clusteringInputs(trainTexts()), dir -> {
+                        spec.save(partitioner.fitDocuments(train), dir.resolve(StoredModels.MODEL_FILE));
+                        return Map.of("k", key.k());
+                    });
+            p = spec.load(artifact.file(StoredModels.MODEL_FILE));
         } else {
-            p = spec.partitioner(key.k(), key.seed()).fitDocuments(train);
+            p = partitioner.fitDocuments(train);
         }
         if (p.numClusters() != c.k()) {
             throw new IllegalStateException(spec.name() + " partition has " + p.numClusters() + " parts for K = " + c.k());

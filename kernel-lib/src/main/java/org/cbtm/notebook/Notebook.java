@@ -4,8 +4,10 @@ import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.cbtm.base.HasProvenance;
 import org.cbtm.base.Profile;
 import org.cbtm.base.ProjectPaths;
+import org.cbtm.base.Provenance;
 
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -36,10 +38,14 @@ public final class Notebook {
 
     /** Shows Markdown text. */
     public static void markdown(String text) {
+        show(markdownBundle(text));
+    }
+
+    private static MimeBundle markdownBundle(String text) {
         var m = new LinkedHashMap<String, String>();
         m.put(MimeBundle.TEXT, text);
         m.put("text/markdown", text);
-        show(new MimeBundle(m));
+        return new MimeBundle(m);
     }
 
     /** Shows an HTML fragment (with a plain-text fallback that strips the tags). */
@@ -50,6 +56,35 @@ public final class Notebook {
     /** Sends the plotly.js bundle again with the next figure: for a page that lost its first figure's output. */
     public static void reloadPlotly() {
         Displays.figures().reloadBundle();
+    }
+
+    /**
+     * Shows where {@code x} came from: its {@link Provenance#table()} (kind, config, input fingerprints, seed, library
+     * version, time) when it records one, as fitted clusterings ({@code ClusterModel}), trained experts
+     * ({@code KneserNeyLM}, {@code GptLM}) and ensembles ({@code SparseEnsemble}) do, or a {@link Provenance} itself;
+     * otherwise a sentence that says so.
+     */
+    public static void provenance(Object x) {
+        show(provenanceView(x));
+    }
+
+    /** What {@link #provenance(Object)} shows: a table, or a message as Markdown. */
+    static Object provenanceView(Object x) {
+        Provenance p = x instanceof Provenance q ? q : x instanceof HasProvenance h ? h.provenance() : null;
+        if (p != null) {
+            return p.table();
+        }
+        String text;
+        if (x == null) {
+            text = "`provenance(null)`: there is nothing to show.";
+        } else if (x instanceof HasProvenance) {
+            text = "This `" + x.getClass().getSimpleName() + "` has no provenance recorded.";
+        } else {
+            text = "A `" + x.getClass().getSimpleName() + "` records no provenance. Fitted clusterings (`ClusterModel`),"
+                    + " trained experts (`KneserNeyLM`, `GptLM`, e.g. `experts.load(k)`) and ensembles"
+                    + " (`SparseEnsemble`) do.";
+        }
+        return markdownBundle(text);
     }
 
     /** The profile of this run (QUICK unless CBTM_PROFILE=full). */

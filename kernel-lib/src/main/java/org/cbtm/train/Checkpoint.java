@@ -93,9 +93,13 @@ public record Checkpoint(CheckpointInfo info, GptWeights weights, AdamState opti
         }
     }
 
-    /** Loads a checkpoint's weights as a language model on the best device (GPU when present). */
+    /**
+     * Loads a checkpoint's weights as a language model on the best device (GPU when present), with the
+     * checkpoint's {@link CheckpointInfo#provenance() provenance}.
+     */
     public static GptLM loadModel(Path file) {
-        return GptLM.of(read(file).weights(), Devices.best());
+        Checkpoint c = read(file);
+        return GptLM.of(c.weights(), Devices.best(), c.info().provenance());
     }
 
     /** Reads only the JSON header (fast: no tensors). */
@@ -120,7 +124,8 @@ public record Checkpoint(CheckpointInfo info, GptWeights weights, AdamState opti
             lineage += c.info().tokensSeen();
         }
         CheckpointInfo info = new CheckpointInfo(FORMAT, avg.config(), null, 0, true, 0, 0, 0, lineage, null, null,
-                Double.NaN, 0, null, description + " with weights " + Arrays.toString(w), first);
+                Double.NaN, 0, null, description + " with weights " + Arrays.toString(w), first,
+                java.time.Instant.now().toString(), org.cbtm.base.Provenance.currentLibraryVersion());
         return new Checkpoint(info, avg, null);
     }
 

@@ -1,7 +1,12 @@
 package org.cbtm.train;
 
-import org.cbtm.corpus.TokenShard;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
+import org.cbtm.base.CanonicalJson;
+import org.cbtm.base.HasProvenance;
+import org.cbtm.base.Provenance;
+import org.cbtm.corpus.TokenShard;
 import org.cbtm.lm.gpt.GptConfig;
 
 /**
@@ -24,11 +29,18 @@ import org.cbtm.lm.gpt.GptConfig;
  * @param device             device of the last session, e.g. "cpu()" or "gpu(0)"
  * @param parentPath         the checkpoint this run was branched from (or averaged from), or null
  * @param parent             that checkpoint's own header (so the whole lineage travels along), or null
+ * @param created            when the checkpoint was written (ISO-8601 instant); null in checkpoints written before
+ *                           it was recorded (they still load)
+ * @param libraryVersion     the kernel-lib version that wrote it; null in those older checkpoints
  */
 public record CheckpointInfo(String format, GptConfig model, TrainConfig train, long step, boolean finished,
                              long dataPosition, long dropoutSeed, long tokensSeen, long lineageTokens,
                              String trainShard, String validShard, double validLoss, double trainSeconds,
-                             String device, String parentPath, CheckpointInfo parent) {
+                             String device, String parentPath, CheckpointInfo parent, String created,
+                             String libraryVersion) implements HasProvenance {
+
+    /** What {@link #provenance()} says for what an older checkpoint did not record. */
+    public static final String UNKNOWN = "unknown (not recorded)";
 
     public CheckpointInfo {
         if (model == null) {
@@ -38,6 +50,41 @@ public record CheckpointInfo(String format, GptConfig model, TrainConfig train, 
             throw new IllegalArgumentException("inconsistent checkpoint counters: step " + step + ", data position "
                     + dataPosition + ", tokens " + tokensSeen + ", lineage tokens " + lineageTokens);
         }
+    }
+
+    /**
+     * The checkpoint as the library's one {@link Provenance}: kind "gpt expert" (branched from a parent), "gpt model"
+     * (trained from scratch, e.g. a C-BTM seed) or "gpt average" (parameter averaging); config the model and
+     * training configs; inputs the fingerprints of the training and held-out shards, the tokens seen (alone and
+     * with the ancestors'), the steps, the device of the last session and the parent's provenance fingerprint;
+     * seed the training seed (0 for an average).
+     */
+    @Override
+    public Provenance provenance() {
+        String kind = train == null ? "gpt average" : parent != null ? "gpt expert" : "gpt model";
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("model", model);
+        if (train != null) {
+            config.put("train", train);
+        }
+        Map<String, String> inputs = new LinkedHashMap<>();
+        if (trainShard != null) {
+            inputs.put("train shard", trainShard);
+        }
+        if (validShard != null) {
+            inputs.put("valid shard", validShard);
+        }
+        inputs.put("tokens seen", Long.toString(tokensSeen));
+        inputs.put("lineage tokens", Long.toString(lineageTokens));
+        inputs.put("steps", Long.toString(step));
+        if (device != null) {
+            inputs.put("device", device);
+        }
+        if (parent != null) {
+            inputs.put("parent", parent.provenance().fingerprint());
+        }
+        return new Provenance(kind, CanonicalJson.of(config), inputs, train == null ? 0 : train.seed(),
+                libraryVersion == null ? UNKNOWN : libraryVersion, created == null ? UNKNOWN : created);
     }
 
     /** Training FLOPs of the whole lineage, {@code 6 N tokens} (methods 6). */

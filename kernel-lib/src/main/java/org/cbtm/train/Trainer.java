@@ -376,7 +376,8 @@ public final class Trainer implements AutoCloseable {
         long tokens = step * config.tokensPerStep();
         return new CheckpointInfo(Checkpoint.FORMAT, model.config(), config, step, finished(), dataPosition,
                 config.seed(), tokens, ancestorTokens + tokens, trainFingerprint, validFingerprint, lastValidLoss,
-                trainSeconds, model.device().toString(), parentPath, parentInfo);
+                trainSeconds, model.device().toString(), parentPath, parentInfo, java.time.Instant.now().toString(),
+                org.cbtm.base.Provenance.currentLibraryVersion());
     }
 
     /** A full snapshot: header, weights and optimiser state (host copies). */

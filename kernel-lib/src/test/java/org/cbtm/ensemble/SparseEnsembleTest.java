@@ -9,11 +9,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
+import org.cbtm.base.CanonicalJson;
+import org.cbtm.base.HasProvenance;
+import org.cbtm.base.Provenance;
+import org.cbtm.corpus.TokenShard;
 import org.cbtm.eval.EvalConfig;
 import org.cbtm.eval.EvalSequence;
 import org.cbtm.eval.Perplexity;
 import org.cbtm.lm.LanguageModel;
+import org.cbtm.lm.ngram.KneserNeyLM;
+import org.cbtm.lm.ngram.NgramConfig;
 import org.cbtm.route.CentroidRouter;
 import org.cbtm.route.OracleRouter;
 import org.cbtm.route.RandomRouter;
@@ -49,6 +56,40 @@ class SparseEnsembleTest {
         for (int i = 0; i < expected.length; i++) {
             assertEquals(expected[i], actual[i], tol, "position " + i);
         }
+    }
+
+    @Test
+    void provenanceNamesTheRouterTopKAndEachExpertsProvenance() {
+        List<KneserNeyLM> kn = new ArrayList<>();
+        for (int k = 0; k < TopicFixture.K; k++) {
+            List<int[]> docs = new ArrayList<>();
+            for (int i = k; i < F.texts.size(); i += TopicFixture.K) {
+                docs.add(F.tokenizer.encode(F.texts.get(i)));
+            }
+            kn.add(KneserNeyLM.train(TokenShard.ofDocuments(docs, F.tokenizer.vocabSize()), NgramConfig.of(2)));
+        }
+        SparseEnsemble top2 = new SparseEnsemble(kn, centroid(RoutingConfig.topK(2)));
+        Provenance p = top2.provenance();
+        assertTrue(top2 instanceof HasProvenance);
+        assertEquals("sparse ensemble", p.kind());
+        assertEquals(CanonicalJson.of(Map.of("router", top2.router().name(), "topK", 2, "experts", TopicFixture.K)),
+                p.config());
+        assertEquals(TopicFixture.K, p.inputs().size());
+        for (int k = 0; k < TopicFixture.K; k++) {
+            assertEquals(kn.get(k).provenance().fingerprint(), p.input("expert " + k));
+        }
+        assertEquals(0, p.seed());
+        // another top-k is another config, over the same experts
+        Provenance all = top2.withRouter(centroid(RoutingConfig.paper())).provenance();
+        assertNotEquals(p.config(), all.config());
+        assertEquals(p.inputs(), all.inputs());
+        // a fingerprint is a SHA-256 of the canonical JSON, and differs between experts trained on other data
+        assertEquals(64, p.input("expert 0").length());
+        assertNotEquals(p.input("expert 0"), p.input("expert 1"));
+        assertEquals(kn.get(0).provenance().fingerprint(), kn.get(0).provenance().fingerprint());
+        // experts without a provenance are named as such
+        Provenance plain = new SparseEnsemble(F.experts, centroid(RoutingConfig.paper())).provenance();
+        assertEquals("none recorded: bigram-0", plain.input("expert 0"));
     }
 
     @Test

@@ -65,4 +65,30 @@ class CbtmExperimentTest {
         e = assertThrows(IllegalArgumentException.class, () -> CbtmConfig.balanced(8, KN2, 4));
         assertTrue(e.getMessage().contains("cannot be split"));
     }
+
+    @Test
+    void theGridAndTheNotebooksShareOneStoreOfClusterings(@TempDir Path dir) {
+        try (CbtmExperiment exp = SampleExperiment.in(dir)) {
+            CbtmConfig c = CbtmConfig.balanced(2, KN2, 4_000).withSeed(7);
+            var partitioner = org.cbtm.cluster.KMeansPartitioner.reference(2, true, 7);
+            assertFalse(StoredModels.hasClustering(exp.store(), partitioner, exp.trainTexts()));
+            var fitted = (org.cbtm.cluster.ClusterModel) exp.partition(c);
+            assertTrue(StoredModels.hasClustering(exp.store(), partitioner, exp.trainTexts()),
+                    "the grid's fit is the artifact a notebook asks StoredModels for");
+            var stored = StoredModels.clustering(exp.store(), partitioner, exp.trainTexts());
+            assertEquals(fitted.provenance().created(), stored.provenance().created(), "found, not fitted again");
+        }
+    }
+
+    @Test
+    void tooSmallBudgetsWarnWithTheReason(@TempDir Path dir) {
+        try (CbtmExperiment exp = SampleExperiment.in(dir)) {
+            CbtmConfig tiny = CbtmConfig.balanced(2, KN2, 2);
+            assertTrue(tiny.budgetWarning().orElseThrow().contains("1 tokens"), tiny.budgetWarning().toString());
+            CbtmResult r = exp.run(tiny);
+            assertFalse(r.warnings().isEmpty());
+            assertTrue(r.warnings().get(0).contains("raise the budget or lower K"), r.warnings().toString());
+            assertEquals("all", exp.runGrid(List.of(tiny)).table().stringColumn("top_k").get(0));
+        }
+    }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Set;
 
 import ai.djl.Device;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.cbtm.lm.gpt.Gpt;
 import org.cbtm.lm.gpt.GptConfig;
 import org.cbtm.lm.gpt.TinyGpt;
@@ -89,7 +91,7 @@ class PackedBlocksAndCheckpointTest {
         GptConfig mc = TinyGpt.config(30);
         try (Gpt gpt = Gpt.create(mc, Device.cpu(), 3)) {
             CheckpointInfo info = new CheckpointInfo(Checkpoint.FORMAT, mc, TrainerTest.config(4), 2, false, 16, 0, 256,
-                    256, "abc", null, Double.NaN, 1.5, "cpu()", null, null);
+                    256, "abc", null, Double.NaN, 1.5, "cpu()", null, null, "2026-01-02T03:04:05Z", "1.0-test");
             Checkpoint c = new Checkpoint(info, gpt.weights(), null);
             Path file = c.write(dir.resolve("a.ckpt"));
             Checkpoint back = Checkpoint.read(file);
@@ -109,6 +111,37 @@ class PackedBlocksAndCheckpointTest {
             try (var files = Files.list(dir)) {
                 assertTrue(files.noneMatch(p -> p.getFileName().toString().contains(".partial")));
             }
+        }
+    }
+
+    @Test
+    void checkpointsWrittenBeforeCreationTimesWereRecordedStillLoad(@TempDir Path dir) throws Exception {
+        GptConfig mc = TinyGpt.config(30);
+        try (Gpt gpt = Gpt.create(mc, Device.cpu(), 3)) {
+            CheckpointInfo info = new CheckpointInfo(Checkpoint.FORMAT, mc, TrainerTest.config(4), 2, false, 16, 0, 256,
+                    256, "abc", null, Double.NaN, 1.5, "cpu()", null, null, "2026-01-02T03:04:05Z", "1.0-test");
+            byte[] bytes = Files.readAllBytes(new Checkpoint(info, gpt.weights(), null).write(dir.resolve("new.ckpt")));
+            // the header of an older checkpoint: the same JSON without "created" and "libraryVersion"
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            long magic = b.getLong();
+            int version = b.getInt();
+            byte[] header = new byte[b.getInt()];
+            b.get(header);
+            ObjectNode json = (ObjectNode) Checkpoint.JSON.readTree(header);
+            assertTrue(json.has("created") && json.has("libraryVersion"));
+            json.remove(List.of("created", "libraryVersion"));
+            byte[] oldHeader = Checkpoint.JSON.writeValueAsBytes(json);
+            ByteBuffer old = ByteBuffer.allocate(bytes.length - header.length + oldHeader.length);
+            old.putLong(magic).putInt(version).putInt(oldHeader.length).put(oldHeader).put(bytes, b.position(),
+                    bytes.length - b.position());
+            Path file = Files.write(dir.resolve("old.ckpt"), old.array());
+            CheckpointInfo back = Checkpoint.readInfo(file);
+            assertNull(back.created());
+            assertNull(back.libraryVersion());
+            assertEquals(info.tokensSeen(), back.tokensSeen());
+            assertEquals(CheckpointInfo.UNKNOWN, back.provenance().created());
+            assertEquals(CheckpointInfo.UNKNOWN, back.provenance().libraryVersion());
+            assertTrue(Checkpoint.read(file).weights().sameValues(gpt.weights()));
         }
     }
 }

@@ -9,9 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import ai.djl.Device;
+import org.cbtm.base.CanonicalJson;
+import org.cbtm.base.Provenance;
 import org.cbtm.lm.gpt.GptConfig;
+import org.cbtm.lm.gpt.GptLM;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,6 +92,23 @@ class TrainJobTest {
         assertEquals(TrainJob.Outcome.BRANCHED, r.outcome());
         assertEquals(seed.finalCheckpoint().toAbsolutePath().toString(), r.info().parentPath());
         assertEquals(2 * r.info().tokensSeen(), r.info().lineageTokens());
+        // the loaded expert carries the checkpoint's provenance: config, data fingerprints, tokens, seed, device, time
+        try (GptLM lm = Checkpoint.loadModel(r.checkpoint())) {
+            Provenance p = lm.provenance();
+            assertEquals("gpt expert", p.kind());
+            assertEquals(CanonicalJson.of(Map.of("model", MODEL, "train", config())), p.config());
+            assertEquals(Fingerprint.of(TokenShard.load(expert.trainShard())), p.input("train shard"));
+            assertEquals(Fingerprint.of(TokenShard.load(expert.validShard())), p.input("valid shard"));
+            assertEquals(Long.toString(r.info().tokensSeen()), p.input("tokens seen"));
+            assertEquals(Long.toString(r.info().lineageTokens()), p.input("lineage tokens"));
+            assertEquals(r.info().device(), p.input("device"));
+            assertEquals(Checkpoint.readInfo(seed.finalCheckpoint()).provenance().fingerprint(), p.input("parent"));
+            assertEquals(config().seed(), p.seed());
+            assertEquals(r.info().created(), p.created());
+            assertEquals(Provenance.currentLibraryVersion(), p.libraryVersion());
+            assertEquals("gpt model", Checkpoint.readInfo(seed.finalCheckpoint()).provenance().kind(),
+                    "the seed is trained from scratch");
+        }
         TrainJob other = new TrainJob(new GptConfig(30, 1, 32, 2, 16, 0), config(), expert.trainShard(), null,
                 seed.finalCheckpoint(), dir.resolve("bad"));
         var e = assertThrows(IllegalArgumentException.class, () -> other.run(false));

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 import ai.djl.Device;
@@ -15,6 +16,8 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 
+import org.cbtm.base.HasProvenance;
+import org.cbtm.base.Provenance;
 import org.cbtm.lm.LanguageModel;
 import org.cbtm.text.token.Tokenizer;
 
@@ -24,18 +27,21 @@ import org.cbtm.text.token.Tokenizer;
  * causal mask makes padding invisible to the real positions. An empty context conditions on the
  * end-of-document token, as every document but the first followed one in training.
  */
-public final class GptLM implements LanguageModel {
+public final class GptLM implements LanguageModel, HasProvenance {
 
     /** Logit values materialised per batch (64M floats, 256 MB): bounds the batch size for large vocabularies. */
     private static final long MAX_BATCH_LOGITS = 1L << 26;
 
     private final Gpt model;
     private final String name;
+    private final Provenance provenance;
     private final int batchTokens;
 
-    private GptLM(Gpt model, String name) {
+    private GptLM(Gpt model, String name, Provenance provenance) {
         this.model = model;
         this.name = name;
+        this.provenance = provenance != null ? provenance
+                : Provenance.of("gpt weights (no checkpoint: training not recorded)", model.config(), Map.of(), 0);
         GptConfig c = model.config();
         this.batchTokens = (int) Math.max(c.contextLength(), MAX_BATCH_LOGITS / c.vocabSize());
         for (Parameter p : model.parameters()) {
@@ -43,14 +49,25 @@ public final class GptLM implements LanguageModel {
         }
     }
 
-    /** A model holding a copy of {@code weights}. */
+    /** A model holding a copy of {@code weights} (its provenance says only its config: no training is recorded). */
     public static GptLM of(GptWeights weights, Device device) {
-        return new GptLM(Gpt.create(weights, device), weights.config().shortName());
+        return new GptLM(Gpt.create(weights, device), weights.config().shortName(), null);
     }
 
     /** The same, with a custom name for tables. */
     public static GptLM of(GptWeights weights, Device device, String name) {
-        return new GptLM(Gpt.create(weights, device), name);
+        return new GptLM(Gpt.create(weights, device), name, null);
+    }
+
+    /** A model holding a copy of {@code weights} that came from where {@code provenance} says (a checkpoint's). */
+    public static GptLM of(GptWeights weights, Device device, Provenance provenance) {
+        return new GptLM(Gpt.create(weights, device), weights.config().shortName(), provenance);
+    }
+
+    /** Where the weights came from: the checkpoint's record when loaded from one. */
+    @Override
+    public Provenance provenance() {
+        return provenance;
     }
 
     public GptConfig config() {

@@ -1,9 +1,14 @@
 package org.cbtm.lm.ngram;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
+import org.cbtm.base.CanonicalJson;
+import org.cbtm.base.HasProvenance;
+import org.cbtm.base.Provenance;
 import org.cbtm.lm.LanguageModel;
 import org.cbtm.text.token.Tokenizer;
 import org.cbtm.corpus.TokenShard;
@@ -38,13 +43,14 @@ import org.cbtm.corpus.TokenShard;
  * between 35% and 70%: about 25 to 45 bytes per stored n-gram (KN-4 on ten million tokens: 13.6M n-grams, about
  * 470 MB). The saved file keeps only the occupied slots (16 bytes per n-gram).
  */
-public final class KneserNeyLM implements LanguageModel {
+public final class KneserNeyLM implements LanguageModel, HasProvenance {
 
     /** Version of the binary format written by {@link #save}; a file of another version is refused. */
     public static final int FORMAT_VERSION = 1;
 
     /**
-     * Where a model came from.
+     * What a model was trained on and how, as recorded in its file ({@link #provenance()} gives it as the library's
+     * one {@link Provenance}).
      *
      * @param config         the n-gram configuration
      * @param vocabSize      the tokenizer's vocabulary size
@@ -54,11 +60,13 @@ public final class KneserNeyLM implements LanguageModel {
      * @param formatVersion  {@link #FORMAT_VERSION} of the code that trained it
      * @param libraryVersion the kernel-lib version that trained it
      */
-    public record Provenance(NgramConfig config, int vocabSize, long tokenBudget, long tokensUsed, String tokensSha256,
-                             int formatVersion, String libraryVersion) {
+    public record TrainingRecord(NgramConfig config, int vocabSize, long tokenBudget, long tokensUsed,
+                                 String tokensSha256, int formatVersion, String libraryVersion) {
     }
 
-    private final Provenance provenance;
+    private final TrainingRecord training;
+    /** When it was trained; for a loaded model, when its file was written (the file stays free of timestamps). */
+    private final String created;
     private final int order;
     private final int vocab;
     private final Discounts[] discounts;
@@ -73,11 +81,12 @@ public final class KneserNeyLM implements LanguageModel {
     private final long entries;
     private volatile ContinuationIndex index;
 
-    KneserNeyLM(Provenance provenance, Discounts[] discounts, double[] unigram, float[] unigramGamma,
+    KneserNeyLM(TrainingRecord training, String created, Discounts[] discounts, double[] unigram, float[] unigramGamma,
                 GramTable[] tables) {
-        this.provenance = provenance;
-        this.order = provenance.config().order();
-        this.vocab = provenance.vocabSize();
+        this.training = training;
+        this.created = created;
+        this.order = training.config().order();
+        this.vocab = training.vocabSize();
         this.discounts = discounts;
         this.unigram = unigram;
         this.unigramGamma = unigramGamma;
@@ -96,7 +105,7 @@ public final class KneserNeyLM implements LanguageModel {
     /**
      * Trains on the shard's packed token stream, read in order from its start, up to {@code tokenBudget} tokens.
      * The data is never repeated: when the budget exceeds the shard, all of it is used once and
-     * {@link Provenance#tokensUsed()} says how much. Repeating a stream only multiplies every count, which adds no
+     * {@link TrainingRecord#tokensUsed()} says how much. Repeating a stream only multiplies every count, which adds no
      * n-gram the model has not seen, and it would distort the count-of-counts that the discounts are estimated
      * from. Counting runs in parallel on the common fork-join pool; the result does not depend on the number of
      * threads. Shows a progress bar with the rate in tokens/s.
@@ -228,12 +237,29 @@ public final class KneserNeyLM implements LanguageModel {
 
     // ---- the model
 
+    /** What the model was trained on and how (budget, tokens used, their SHA-256, versions). */
+    public TrainingRecord training() {
+        return training;
+    }
+
+    /**
+     * Where the model came from: kind "kn4 expert" (for order 4), config the {@link NgramConfig}, inputs the SHA-256
+     * of the counted tokens, the budget, the tokens used and the vocabulary size, seed 0 (counting is not random);
+     * created is the training time, for a loaded model the time its file was written.
+     */
+    @Override
     public Provenance provenance() {
-        return provenance;
+        Map<String, String> inputs = new LinkedHashMap<>();
+        inputs.put("tokens sha256", training.tokensSha256());
+        inputs.put("token budget", Long.toString(training.tokenBudget()));
+        inputs.put("tokens used", Long.toString(training.tokensUsed()));
+        inputs.put("vocabulary", Integer.toString(training.vocabSize()));
+        return new Provenance("kn" + order + " expert", CanonicalJson.of(training.config()), inputs, 0,
+                training.libraryVersion(), created);
     }
 
     public NgramConfig config() {
-        return provenance.config();
+        return training.config();
     }
 
     public int order() {
@@ -242,7 +268,7 @@ public final class KneserNeyLM implements LanguageModel {
 
     /** Tokens counted in training. */
     public long tokensUsed() {
-        return provenance.tokensUsed();
+        return training.tokensUsed();
     }
 
     /** The discounts of order k (1..order). */
@@ -257,7 +283,7 @@ public final class KneserNeyLM implements LanguageModel {
         return k == 1 ? vocab : tables[k].size();
     }
 
-    /** Writes the model atomically (binary, with its provenance); {@link #load} gives identical scores. */
+    /** Writes the model atomically (binary, with its training record); {@link #load} gives identical scores. */
     public Path save(Path file) {
         return ModelFile.write(file, this);
     }
@@ -268,7 +294,7 @@ public final class KneserNeyLM implements LanguageModel {
 
     @Override
     public String toString() {
-        return name() + "[" + provenance.tokensUsed() + " tokens, " + entries + " entries]";
+        return name() + "[" + training.tokensUsed() + " tokens, " + entries + " entries]";
     }
 
     // ---- internals shared with ModelFile and NgramCounter

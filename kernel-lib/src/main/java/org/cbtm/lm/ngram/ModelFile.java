@@ -16,7 +16,7 @@ import org.cbtm.base.AtomicFiles;
 
 /**
  * The binary file of a {@link KneserNeyLM}, written atomically. Layout (big-endian): magic "CBKN", format version,
- * provenance (order, vocabulary, budget, tokens used, token SHA-256, library version), the discounts of every order,
+ * training record (order, vocabulary, budget, tokens used, token SHA-256, library version), the discounts of every order,
  * the unigram probabilities and back-off weights, then per order >= 2 and per partition: capacity, size, a bitmap of
  * the occupied slots and the (key, value) pairs of those slots in slot order, and a closing magic. Slots are kept
  * where they were, because keys refer to the slots of the order below, so a loaded model scores bit for bit like the
@@ -33,7 +33,7 @@ final class ModelFile {
     static Path write(Path file, KneserNeyLM model) {
         return AtomicFiles.write(file, raw -> {
             Out out = new Out(raw);
-            KneserNeyLM.Provenance p = model.provenance();
+            KneserNeyLM.TrainingRecord p = model.training();
             out.data.writeInt(MAGIC);
             out.data.writeInt(KneserNeyLM.FORMAT_VERSION);
             out.data.writeInt(p.config().order());
@@ -156,8 +156,10 @@ final class ModelFile {
             if (in.getLong() != END) {
                 throw new IllegalArgumentException(file + ": corrupt model file (no end marker)");
             }
-            KneserNeyLM.Provenance prov = new KneserNeyLM.Provenance(config, vocab, budget, used, sha, trainedFormat, library);
-            return new KneserNeyLM(prov, disc, unigram, unigramGamma, tables);
+            KneserNeyLM.TrainingRecord prov = new KneserNeyLM.TrainingRecord(config, vocab, budget, used, sha, trainedFormat,
+                    library);
+            String created = Files.getLastModifiedTime(file).toInstant().toString();
+            return new KneserNeyLM(prov, created, disc, unigram, unigramGamma, tables);
         } catch (EOFException e) {
             throw new IllegalArgumentException(file + " is truncated: not a complete Kneser-Ney model file", e);
         } catch (IOException e) {

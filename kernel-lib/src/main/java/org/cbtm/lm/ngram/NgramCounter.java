@@ -294,9 +294,9 @@ final class NgramCounter {
             unigram[w] = (a - disc[1].of(a)) / total1 + gamma1 / vocab;
             unigramGamma[w] = order == 1 ? 1f : (float) gamma(upA[0][w], upN[0][w], disc[2]);
         }
-        KneserNeyLM.Provenance prov = new KneserNeyLM.Provenance(config, vocab, budget, n, sha,
+        KneserNeyLM.TrainingRecord prov = new KneserNeyLM.TrainingRecord(config, vocab, budget, n, sha,
                 KneserNeyLM.FORMAT_VERSION, org.cbtm.base.Provenance.currentLibraryVersion());
-        return new KneserNeyLM(prov, disc, unigram, unigramGamma, tables);
+        return new KneserNeyLM(prov, java.time.Instant.now().toString(), disc, unigram, unigramGamma, tables);
     }
 
     private static double gamma(int total, long classes, Discounts d) {

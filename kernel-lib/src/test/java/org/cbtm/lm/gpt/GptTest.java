@@ -34,6 +34,14 @@ class GptTest {
     }
 
     @Test
+    void weightsWithoutACheckpointSayNoTrainingIsRecorded() {
+        org.cbtm.base.Provenance p = lm.provenance();
+        assertTrue(p.kind().contains("no checkpoint"), p.kind());
+        assertEquals(org.cbtm.base.CanonicalJson.of(lm.config()), p.config());
+        assertTrue(p.inputs().isEmpty());
+    }
+
+    @Test
     void invalidConfigsFailClearly() {
         var e = assertThrows(IllegalArgumentException.class, () -> new GptConfig(100, 2, 30, 4, 16, 0));
         assertTrue(e.getMessage().contains("heads (4) must divide width (30)"), e.getMessage());

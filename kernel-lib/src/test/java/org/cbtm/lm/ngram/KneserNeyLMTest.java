@@ -17,6 +17,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import org.cbtm.base.CanonicalJson;
+import org.cbtm.base.HasProvenance;
+import org.cbtm.base.Provenance;
 import org.cbtm.corpus.TokenShard;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -214,10 +217,16 @@ class KneserNeyLMTest {
         KneserNeyLM lm = KneserNeyLM.train(shard, NgramConfig.of(5), 5000);
         Path file = lm.save(dir.resolve("sub/kn5.bin"));
         KneserNeyLM back = KneserNeyLM.load(file);
-        assertEquals(lm.provenance(), back.provenance());
+        assertEquals(lm.training(), back.training());
         assertEquals(5000, back.tokensUsed());
-        assertEquals(NgramCounter.sha256(shard.tokens(), 5000), back.provenance().tokensSha256());
-        assertEquals(KneserNeyLM.FORMAT_VERSION, back.provenance().formatVersion());
+        assertEquals(NgramCounter.sha256(shard.tokens(), 5000), back.training().tokensSha256());
+        assertEquals(KneserNeyLM.FORMAT_VERSION, back.training().formatVersion());
+        Provenance p = lm.provenance();
+        Provenance q = back.provenance();
+        assertEquals(List.of(p.kind(), p.config(), p.inputs(), p.seed(), p.libraryVersion()),
+                List.of(q.kind(), q.config(), q.inputs(), q.seed(), q.libraryVersion()));
+        assertEquals(Files.getLastModifiedTime(file).toInstant().toString(), q.created(),
+                "a loaded model was made when its file was written");
         assertEquals(lm.inferenceParameters(), back.inferenceParameters());
         for (int k = 1; k <= 5; k++) {
             assertEquals(lm.discounts(k), back.discounts(k));
@@ -235,6 +244,27 @@ class KneserNeyLMTest {
         try (var files = Files.list(dir.resolve("sub"))) {
             assertEquals(1, files.count(), "no temporary file is left beside the model");
         }
+    }
+
+    @Test
+    void provenanceNamesKindConfigAndTrainingTokens() {
+        TokenShard shard = synthetic(100, 9);
+        KneserNeyLM lm = KneserNeyLM.train(shard, NgramConfig.of(4), 2000);
+        Provenance p = lm.provenance();
+        assertTrue(lm instanceof HasProvenance);
+        assertEquals("kn4 expert", p.kind());
+        assertEquals(CanonicalJson.of(NgramConfig.of(4)), p.config());
+        assertEquals("{\"order\":4}", p.config());
+        assertEquals(NgramCounter.sha256(shard.tokens(), 2000), p.input("tokens sha256"));
+        assertEquals("2000", p.input("token budget"));
+        assertEquals("2000", p.input("tokens used"));
+        assertEquals(Integer.toString(VOCAB), p.input("vocabulary"));
+        assertEquals(0, p.seed());
+        assertEquals(Provenance.currentLibraryVersion(), p.libraryVersion());
+        assertFalse(p.created().isBlank());
+        assertEquals(9, p.table().rowCount(), "kind, config, four inputs, seed, library version, created");
+        KneserNeyLM other = KneserNeyLM.train(shard, NgramConfig.of(4), 1000);
+        assertNotEquals(p.input("tokens sha256"), other.provenance().input("tokens sha256"));
     }
 
     @Test
@@ -260,7 +290,7 @@ class KneserNeyLMTest {
         assertArrayEquals(prefix.sequenceLogProbs(doc), cut.sequenceLogProbs(doc));
         KneserNeyLM all = KneserNeyLM.train(shard, NgramConfig.of(3), 10L * shard.numTokens());
         assertEquals(shard.numTokens(), all.tokensUsed(), "a budget beyond the shard uses every token once");
-        assertEquals(10L * shard.numTokens(), all.provenance().tokenBudget());
+        assertEquals(10L * shard.numTokens(), all.training().tokenBudget());
         assertFalse(Arrays.equals(all.sequenceLogProbs(doc), cut.sequenceLogProbs(doc)));
         // a budget may end inside a document
         KneserNeyLM partial = KneserNeyLM.train(shard, NgramConfig.of(3), firstTen + 2);
