@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import org.cbtm.eval.ResultColumns;
+
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
@@ -46,7 +48,7 @@ public final class EnsembleTables {
         for (int kk : new TreeSet<>(ens.intColumn("k").asList())) {
             double all = Double.NaN;
             for (int i = 0; i < ens.rowCount(); i++) {
-                if (ens.intColumn("k").getInt(i) == kk && EnsemblePlots.topKLabel(ens, i).equals("all")) {
+                if (ens.intColumn("k").getInt(i) == kk && topKLabel(ens, i).equals("all")) {
                     all = ens.doubleColumn("perplexity").getDouble(i);
                 }
             }
@@ -59,7 +61,7 @@ public final class EnsembleTables {
                 }
                 double p = ens.doubleColumn("perplexity").getDouble(i);
                 k.append(kk);
-                top.append(EnsemblePlots.topKLabel(ens, i));
+                top.append(topKLabel(ens, i));
                 ppl.append(p);
                 vsAll.append(100 * (p / all - 1));
                 vsDense.append(100 * (p / densePpl - 1));
@@ -132,7 +134,7 @@ public final class EnsembleTables {
         Table ens = rows.where(rows.stringColumn("clustering").isNotEqualTo("dense"));
         Map<List<Object>, List<Integer>> groups = new LinkedHashMap<>();
         for (int i = 0; i < ens.rowCount(); i++) {
-            groups.computeIfAbsent(List.of(ens.intColumn("k").getInt(i), EnsemblePlots.topKLabel(ens, i)),
+            groups.computeIfAbsent(List.of(ens.intColumn("k").getInt(i), topKLabel(ens, i)),
                     x -> new ArrayList<>()).add(i);
         }
         IntColumn k = IntColumn.create("K");
@@ -171,5 +173,10 @@ public final class EnsembleTables {
     static NumberColumnFormatter decimals(int digits) {
         return new NumberColumnFormatter(new DecimalFormat(digits == 0 ? "0" : "0." + "0".repeat(digits),
                 DecimalFormatSymbols.getInstance(Locale.ROOT)));
+    }
+
+    /** The "top-k" category of row {@code i}: the number of experts kept, or "all" when every expert is kept. */
+    static String topKLabel(Table t, int i) {
+        return ResultColumns.topKText(ResultColumns.topK(t, i), t.intColumn(ResultColumns.K).getInt(i));
     }
 }
