@@ -81,7 +81,7 @@ public final class ExpertPlots {
         Map<String, Object> y = FigureStyle.categoryAxis("expert (trained on the cluster of the same number)");
         y.put("autorange", "reversed");
         y.put("showgrid", false);
-        Map<String, Object> layout = FigureStyle.layout(title, x, y, 760, 190 + 70 * k);
+        Map<String, Object> layout = FigureStyle.layout(title, x, y, 760, Math.max(360, 190 + 70 * k));
         layout.put("shapes", shapes);
         return FigureStyle.figure(layout, List.of(trace));
     }

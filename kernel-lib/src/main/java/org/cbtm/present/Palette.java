@@ -96,16 +96,13 @@ public final class Palette {
      * every other name (after all known ones).
      */
     public static int methodRank(String name) {
-        if (name != null) {
-            String key = name.strip().toLowerCase(Locale.ROOT);
-            for (int i = 0; i < METHODS.size(); i++) {
-                if (key.startsWith(METHODS.get(i)[0])) {
-                    return i;
-                }
-            }
-        }
-        return METHODS.size();
+        String known = knownMethod(name);
+        int i = known == null ? -1 : ORDER.indexOf(known);
+        return i < 0 ? ORDER.size() : i;
     }
+
+    /** The methods in legend order. */
+    private static final List<String> ORDER = List.of(DENSE, BALANCED, UNBALANCED, RANDOM, ORACLE, MOE, BTM, SMALLTALK);
 
     // ------------------------------------------------------------------ everything else
 
