@@ -48,8 +48,8 @@ public final class EnsemblePlots {
         TreeSet<String> cats = new TreeSet<>(ResultSeries.NATURAL);
         ens.forEach(r -> cats.add(r.setting(TOP_K)));
         List<String> categories = new ArrayList<>(cats);
-        List<Series> series = ResultSeries.group(ens, withK(ResultSeries.varied(ens, Set.of(TOP_K, K))));
-        List<Series> dense = ResultSeries.group(ResultSeries.dense(all), ResultSeries.varied(ResultSeries.dense(all), Set.of()));
+        List<Series> series = ResultSeries.group(ens, withK(ResultSeries.seriesSettings(ens, Set.of(TOP_K, K))));
+        List<Series> dense = ResultSeries.group(ResultSeries.dense(all), ResultSeries.seriesSettings(ResultSeries.dense(all), Set.of()));
         List<Series> styled = new ArrayList<>(dense);
         styled.addAll(series);
         Map<Series, Style> styles = ResultSeries.styles(styled, K);
@@ -86,8 +86,8 @@ public final class EnsemblePlots {
             throw new IllegalArgumentException("no ensemble rows (K > 1) to plot");
         }
         ResultSeries.requireColumn(ens, TEMPERATURE);
-        List<Series> series = ResultSeries.group(ens, withK(ResultSeries.varied(ens, Set.of(TEMPERATURE, K))));
-        List<Series> dense = ResultSeries.group(ResultSeries.dense(all), ResultSeries.varied(ResultSeries.dense(all), Set.of()));
+        List<Series> series = ResultSeries.group(ens, withK(ResultSeries.seriesSettings(ens, Set.of(TEMPERATURE, K))));
+        List<Series> dense = ResultSeries.group(ResultSeries.dense(all), ResultSeries.seriesSettings(ResultSeries.dense(all), Set.of()));
         List<Series> styled = new ArrayList<>(dense);
         styled.addAll(series);
         Map<Series, Style> styles = ResultSeries.styles(styled, K);

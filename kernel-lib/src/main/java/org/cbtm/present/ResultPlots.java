@@ -62,9 +62,9 @@ public final class ResultPlots {
         if (ens.isEmpty()) {
             throw new IllegalArgumentException("no rows with K > 1 to plot against K in '" + grid.name() + "'");
         }
-        List<Series> series = new ArrayList<>(ResultSeries.group(ens, ResultSeries.varied(ens, Set.of(K))));
+        List<Series> series = new ArrayList<>(ResultSeries.group(ens, ResultSeries.seriesSettings(ens, Set.of(K))));
         List<Row> dense = ResultSeries.dense(rows);
-        List<Series> denseSeries = ResultSeries.group(dense, ResultSeries.varied(dense, Set.of(K)));
+        List<Series> denseSeries = ResultSeries.group(dense, ResultSeries.seriesSettings(dense, Set.of(K)));
         TreeSet<Integer> ks = new TreeSet<>();
         ens.forEach(r -> ks.add(r.k()));
         List<Series> all = new ArrayList<>(denseSeries);
@@ -122,10 +122,10 @@ public final class ResultPlots {
         if (relative && dense.isEmpty()) {
             throw new IllegalArgumentException("the change against dense needs the dense (K = 1) rows");
         }
-        List<String> by = new ArrayList<>(ResultSeries.varied(ens, Set.of(BUDGET, K)));
+        List<String> by = new ArrayList<>(ResultSeries.seriesSettings(ens, Set.of(BUDGET, K)));
         by.add(0, K); // every line is one K, even when the grid has a single K
         List<Series> series = ResultSeries.group(ens, by);
-        List<Series> denseSeries = ResultSeries.group(dense, ResultSeries.varied(dense, Set.of(BUDGET, K)));
+        List<Series> denseSeries = ResultSeries.group(dense, ResultSeries.seriesSettings(dense, Set.of(BUDGET, K)));
         List<Series> all = new ArrayList<>(denseSeries);
         all.addAll(series);
         Map<Series, Style> styles = ResultSeries.styles(all, K);
@@ -215,8 +215,8 @@ public final class ResultPlots {
         List<Row> ens = ResultSeries.ensemble(rows);
         List<Row> dense = ResultSeries.dense(rows);
         boolean topKVaries = ResultSeries.varied(ens, Set.of()).contains(TOP_K);
-        List<Series> series = ResultSeries.group(ens, ResultSeries.varied(ens, Set.of(TOP_K)));
-        List<Series> denseSeries = ResultSeries.group(dense, ResultSeries.varied(dense, Set.of()));
+        List<Series> series = ResultSeries.group(ens, ResultSeries.seriesSettings(ens, Set.of(TOP_K)));
+        List<Series> denseSeries = ResultSeries.group(dense, ResultSeries.seriesSettings(dense, Set.of()));
         List<Series> all = new ArrayList<>(denseSeries);
         all.addAll(series);
         Map<Series, Style> styles = ResultSeries.styles(all, K);

@@ -179,6 +179,42 @@ final class ResultSeries {
     }
 
     /**
+     * {@link #varied} without the settings that follow from the others among {@code rows} (e.g. a router that is
+     * "random" exactly for the random split): they split no series, so legends need not name them. Settings later in
+     * {@link ResultColumns#SETTINGS} are dropped first.
+     */
+    static List<String> seriesSettings(List<Row> rows, Collection<String> exclude) {
+        List<String> by = new ArrayList<>(varied(rows, exclude));
+        int full = partitions(rows, by);
+        for (int i = by.size() - 1; i >= 0; i--) {
+            if (by.get(i).equals(METHOD)) {
+                continue; // every series is of one method anyway; a legend with several methods names them
+            }
+            List<String> fewer = new ArrayList<>(by);
+            fewer.remove(i);
+            if (partitions(rows, fewer) == full) {
+                by = fewer;
+            }
+        }
+        return by;
+    }
+
+    /** The number of groups of {@code rows} by method and the values of {@code by}. */
+    private static int partitions(List<Row> rows, List<String> by) {
+        Set<List<Object>> ids = new java.util.HashSet<>();
+        for (Row r : rows) {
+            List<Object> id = new ArrayList<>();
+            id.add(r.dense());
+            id.add(r.method());
+            for (String c : by) {
+                id.add(r.settings().get(c));
+            }
+            ids.add(id);
+        }
+        return ids.size();
+    }
+
+    /**
      * Groups {@code rows} by their method and the values of {@code by}; series in legend order: dense first, then
      * methods in the palette's order, then by the values of {@code by} (numbers numerically; for top-k "all" first).
      */

@@ -106,6 +106,23 @@ class ResultPlotsTest {
     }
 
     @Test
+    void aSettingThatFollowsFromTheOthersIsNotNamed() {
+        // the router is "random" exactly for the random split: it splits no line, so the legend does not name it
+        Table g = Grids.randomClusters(true);
+        StringColumn router = StringColumn.create("router");
+        for (int i = 0; i < g.rowCount(); i++) {
+            router.append(g.stringColumn("clustering").get(i).equals("random") ? "random" : "centroid");
+        }
+        g.addColumns(router);
+        assertEquals(names(ResultPlots.perplexityVsK(Grids.randomClusters(true), "t")),
+                names(ResultPlots.perplexityVsK(g, "t")));
+        // a router that does split a method's rows is named
+        Table two = Grids.grid().row("balanced", 2, 1000, 0, 95, 1000).row("balanced", 2, 1000, 0, 99, 1000).build();
+        two.addColumns(StringColumn.create("router", "centroid", "uniform"));
+        assertEquals(List.of("centroid router", "uniform router"), names(ResultPlots.perplexityVsK(two, "t")));
+    }
+
+    @Test
     void perplexityVsKRefusesRepeatsAndSplitsBySeed() {
         Table repeated = Grids.grid().row("balanced", 2, 1000, 0, 95, 1000).row("balanced", 2, 1000, 0, 97, 1000).build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
