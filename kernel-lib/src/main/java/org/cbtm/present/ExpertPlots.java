@@ -78,7 +78,7 @@ public final class ExpertPlots {
                 "colorbar", map("title", map("text", "above the best<br>of the column"), "tickformat", ".0%"));
         Map<String, Object> x = FigureStyle.categoryAxis("test documents of cluster");
         x.put("showgrid", false);
-        Map<String, Object> y = FigureStyle.categoryAxis("expert (trained on the cluster of the same number)");
+        Map<String, Object> y = FigureStyle.categoryAxis("expert (trained on its cluster)");
         y.put("autorange", "reversed");
         y.put("showgrid", false);
         Map<String, Object> layout = FigureStyle.layout(title, x, y, 760, Math.max(360, 190 + 70 * k));

@@ -131,13 +131,13 @@ public final class Palette {
 
     /**
      * Shade {@code i} of {@code n} of a colour, for series of one method that differ by an ordered setting: the last
-     * ({@code i = n - 1}) is the colour itself, the first the lightest (mixed 60% with white).
+     * ({@code i = n - 1}) is the colour itself, the first the lightest (mixed 50% with white).
      */
     public static String ramp(String colour, int i, int n) {
         if (n <= 1 || i >= n - 1) {
             return colour;
         }
-        return mix(colour, "#ffffff", 0.6 * (n - 1 - i) / (n - 1));
+        return mix(colour, "#ffffff", 0.5 * (n - 1 - i) / (n - 1));
     }
 
     /**

@@ -229,7 +229,7 @@ public final class ResultPlots {
                     styles.get(s));
             t.put("mode", "lines+markers+text");
             t.put("textposition", "top center");
-            t.put("textfont", map("size", 11, "color", styles.get(s).colour()));
+            t.put("textfont", map("size", 11, "color", "#333333"));
             t.put("text", pts.stream().map(r -> pointLabel(r, topKVaries)).toList());
             t.put("customdata", pts.stream().map(Row::describe).toList());
             t.put("hovertemplate", "%{customdata}<br>%{x:,.0f} parameters per token<br>perplexity %{y:.1f}"
@@ -344,7 +344,7 @@ public final class ResultPlots {
         int n = Math.max(experts.size(), clusters.size());
         Map<String, Object> x = FigureStyle.categoryAxis("test documents of cluster");
         x.put("showgrid", false);
-        Map<String, Object> y = FigureStyle.categoryAxis("expert (trained on the cluster of the same number)");
+        Map<String, Object> y = FigureStyle.categoryAxis("expert (trained on its cluster)");
         y.put("autorange", "reversed");
         y.put("showgrid", false);
         Map<String, Object> layout = FigureStyle.layout(title, x, y, 760, Math.max(380, 170 + 36 * n));
