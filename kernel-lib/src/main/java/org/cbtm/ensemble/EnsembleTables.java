@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import org.cbtm.eval.ResultColumns;
+
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
@@ -48,7 +50,7 @@ public final class EnsembleTables {
         for (int kk : new TreeSet<>(ens.intColumn("k").asList())) {
             double all = Double.NaN;
             for (int i = 0; i < ens.rowCount(); i++) {
-                if (ens.intColumn("k").getInt(i) == kk && ResultColumns.topKText(ResultColumns.topK(ens, i), ens.intColumn(ResultColumns.K).getInt(i)).equals("all")) {
+                if (ens.intColumn("k").getInt(i) == kk && topKLabel(ens, i).equals("all")) {
                     all = ens.doubleColumn("perplexity").getDouble(i);
                 }
             }
@@ -61,7 +63,7 @@ public final class EnsembleTables {
                 }
                 double p = ens.doubleColumn("perplexity").getDouble(i);
                 k.append(kk);
-                top.append(ResultColumns.topKText(ResultColumns.topK(ens, i), ens.intColumn(ResultColumns.K).getInt(i)));
+                top.append(topKLabel(ens, i));
                 ppl.append(p);
                 vsAll.append(100 * (p / all - 1));
                 vsDense.append(100 * (p / densePpl - 1));
@@ -134,7 +136,7 @@ public final class EnsembleTables {
         Table ens = rows.where(rows.stringColumn("clustering").isNotEqualTo("dense"));
         Map<List<Object>, List<Integer>> groups = new LinkedHashMap<>();
         for (int i = 0; i < ens.rowCount(); i++) {
-            groups.computeIfAbsent(List.of(ens.intColumn("k").getInt(i), ResultColumns.topKText(ResultColumns.topK(ens, i), ens.intColumn(ResultColumns.K).getInt(i))),
+            groups.computeIfAbsent(List.of(ens.intColumn("k").getInt(i), topKLabel(ens, i)),
                     x -> new ArrayList<>()).add(i);
         }
         IntColumn k = IntColumn.create(ResultColumns.K);
@@ -173,5 +175,10 @@ public final class EnsembleTables {
     static NumberColumnFormatter decimals(int digits) {
         return new NumberColumnFormatter(new DecimalFormat(digits == 0 ? "0" : "0." + "0".repeat(digits),
                 DecimalFormatSymbols.getInstance(Locale.ROOT)));
+    }
+
+    /** The "top-k" category of row {@code i}: the number of experts kept, or "all" when every expert is kept. */
+    static String topKLabel(Table t, int i) {
+        return ResultColumns.topKText(ResultColumns.topK(t, i), t.intColumn(ResultColumns.K).getInt(i));
     }
 }

@@ -14,7 +14,6 @@ import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.numbers.NumberColumnFormatter;
-import tech.tablesaw.plotly.components.Figure;
 
 /**
  * The expert x cluster perplexity matrix of C-BTM (methods 1.6, claim 6): the perplexity of expert {@code e} on the
@@ -28,8 +27,9 @@ import tech.tablesaw.plotly.components.Figure;
  *
  * <pre>{@code
  * ExpertClusterMatrix m = ExpertClusterMatrix.evaluate(experts.loadAll(), EvalSequences.of(tok, test, clusters), cfg);
- * m.diagonalWins();  m.diagonalRatio();  m.wide();  m.heatmap("KN-4 experts");
+ * m.diagonalWins();  m.diagonalRatio();  m.wide();  m.perCluster();
  * }</pre>
+ * Its heatmap is drawn by the presentation layer ({@code ExpertPlots.matrixHeatmap(m, title)}).
  */
 public final class ExpertClusterMatrix {
 
@@ -253,7 +253,7 @@ public final class ExpertClusterMatrix {
         return perplexity(cluster, cluster) / (others / (k - 1));
     }
 
-    // ------------------------------------------------------------------ tables and figure
+    // ------------------------------------------------------------------ tables
 
     /** The matrix for display: one row per expert, one column per cluster ({@code cluster c}). */
     public Table wide() {
@@ -361,23 +361,6 @@ public final class ExpertClusterMatrix {
         }
         return String.format(Locale.ROOT, "the own expert is best on only %d of %d clusters: claim 6 does not "
                 + "reproduce here", w, k);
-    }
-
-    /**
-     * A heatmap of the matrix: rows experts, columns clusters, each cell showing the perplexity and coloured by how
-     * much worse it is than the best expert of its column (so the columns, whose perplexities differ a lot between
-     * clusters, are comparable); diagonal cells are outlined.
-     */
-    public Figure heatmap(String title) {
-        String[] rows = new String[k];
-        String[] cols = new String[k];
-        for (int e = 0; e < k; e++) {
-            rows[e] = expertLabel(e);
-        }
-        for (int c = 0; c < k; c++) {
-            cols[c] = String.format(Locale.ROOT, "cluster %d (%d docs)", c, documents[c]);
-        }
-        return ExpertPlots.matrixHeatmap(perplexities(), rows, cols, title);
     }
 
     /** A fixed number of decimals, no grouping, for table display (the values themselves are not rounded). */

@@ -7,6 +7,8 @@ import java.util.function.Predicate;
 
 import org.cbtm.base.Provenance;
 import org.cbtm.eval.ResultColumns;
+import org.cbtm.present.JsonFigure;
+import org.cbtm.present.ResultPlots;
 import org.cbtm.route.RoutingSpec;
 
 import tech.tablesaw.api.DoubleColumn;
@@ -15,7 +17,6 @@ import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.numbers.NumberColumnFormatter;
-import tech.tablesaw.plotly.components.Figure;
 
 /**
  * The results of a grid ({@link CbtmExperiment#runGrid}): one {@link CbtmResult} per config, in grid order, each
@@ -180,19 +181,18 @@ public final class GridResults implements Iterable<CbtmResult> {
     }
 
     /** Test perplexity against K, one line per combination of the other settings that vary. */
-    public Figure perplexityVsK(String title) {
-        return org.cbtm.experiment.ResultPlots.perplexityVsK(ResultTables.curves(table(), null), title);
+    public JsonFigure perplexityVsK(String title) {
+        return ResultPlots.perplexityVsK(table(), title);
     }
 
     /** Test perplexity against the training budget, one line per K (and per other varied setting). */
-    public Figure perplexityVsTokens(String title) {
-        return org.cbtm.experiment.ResultPlots.perplexityVsTokens(ResultTables.curves(table(), null), title);
+    public JsonFigure perplexityVsTokens(String title) {
+        return ResultPlots.perplexityVsTokens(table(), title);
     }
 
     /** Test perplexity against the parameters run per test token. */
-    public Figure perplexityVsInferenceParams(String title) {
-        return org.cbtm.ensemble.EnsemblePlots.perplexityVsParameters(table(), title,
-                "parameters run per token (log scale)");
+    public JsonFigure perplexityVsInferenceParams(String title) {
+        return ResultPlots.perplexityVsInferenceParams(table(), title);
     }
 
     @Override

@@ -17,7 +17,7 @@ import tech.tablesaw.plotly.traces.Trace;
  * heatmap colour scales and cell texts, grouped box plots, line dashes, per-trace colours, reversed axes. It is a
  * Tablesaw {@link Figure}, so the notebook renderer and {@code Figures.save} treat it like any other: only
  * {@link #asJavascript(String)} is replaced (Tablesaw's heatmap template, for one, names every heatmap
- * {@code trace0} whatever its position). The cluster, ensemble and experiment plots build on it.
+ * {@code trace0} whatever its position). Every figure of this package is one, built through {@link FigureStyle}.
  */
 public final class JsonFigure extends Figure {
     private static final ObjectMapper JSON = new ObjectMapper();

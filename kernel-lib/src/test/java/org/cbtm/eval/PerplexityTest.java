@@ -110,7 +110,8 @@ class PerplexityTest {
         assertEquals(1500, s.trainingTokens());
         assertEquals(6.0 * 50 * 1500, s.trainingFlops());
         assertEquals(3.0, s.trainingSeconds());
-        assertEquals("cpu + cuda:0", s.device());
+        assertEquals(org.cbtm.base.DeviceNames.localCpu() + " + cuda:0", s.device(), "one name per device");
+        assertEquals("gpu:0", ComputeAccount.neural(1, 1, 1, "gpu(0)").device());
         assertTrue(Double.isNaN(a.plus(ComputeAccount.unknown()).trainingFlops()));
         assertEquals(-1, a.plus(ComputeAccount.unknown()).trainingTokens());
         assertThrows(IllegalArgumentException.class, () -> new ComputeAccount(1, -1, 0, "", ""));

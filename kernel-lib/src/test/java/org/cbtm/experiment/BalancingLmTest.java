@@ -16,6 +16,7 @@ import org.cbtm.corpus.Samples;
 import org.cbtm.eval.EvalConfig;
 import org.cbtm.eval.PerplexityResult;
 import org.cbtm.lm.ngram.NgramConfig;
+import org.cbtm.present.BalancingPlots;
 import org.cbtm.text.token.Tokenizer;
 import org.cbtm.train.ExpertKind;
 import org.junit.jupiter.api.Test;
@@ -77,7 +78,7 @@ class BalancingLmTest {
         assertEquals(Math.exp((8 + 6) / 8.0), bands.doubleColumn("dense perplexity").getDouble(0), 1e-9);
         assertEquals(0, BalancingLm.bySizeBand(t, 1.5).rowCount(), "below the first edge: left out");
         Figure f = BalancingPlots.clusterRatios(t, "ratios");
-        assertEquals(2, f.getTraces().length, "one method and the line at 1");
+        assertEquals(1, f.getTraces().length, "one method (the line at 1 is a layout shape)");
     }
 
     private static PerplexityResult result(List<PerplexityResult.DocumentScore> docs) {
@@ -121,7 +122,7 @@ class BalancingLmTest {
         Table doubled = CbtmExperiment.table(List.of(results.get(1), results.get(1)));
         assertThrows(IllegalArgumentException.class, () -> BalancingLm.balancingEffect(doubled));
 
-        Figure f = BalancingPlots.perplexityVsK(grid, "K");
+        Figure f = BalancingPlots.perplexityOverSeeds(grid, BalancingLm.overSeeds(grid), "K");
         assertEquals(5, f.getTraces().length, "mean and seeds per method, and dense");
 
         // sizes: seed 0's balanced experts use all their budget, its unbalanced ones 80%; seed 1 the other way

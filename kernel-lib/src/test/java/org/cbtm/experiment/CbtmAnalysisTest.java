@@ -56,7 +56,7 @@ class CbtmAnalysisTest {
 
             var random = c.withPartition(PartitionSpec.random());
             var e = assertThrows(IllegalArgumentException.class, () -> CbtmAnalysis.oracle(exp, random, EVAL));
-            assertTrue(e.getMessage().contains("k-means"), e.getMessage());
+            assertTrue(e.getMessage().contains("learned clusters"), e.getMessage());
         }
     }
 

@@ -1,6 +1,5 @@
 package org.cbtm.experiment;
 
-import org.cbtm.present.JsonFigure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +15,6 @@ import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
-import tech.tablesaw.plotly.components.Figure;
 
 /** Result tables and figures on synthetic grids. */
 class ResultTablesTest {
@@ -146,33 +144,5 @@ class ResultTablesTest {
         assertEquals("balanced K=4 kn4 500 top-1", a.stringColumn("run").get(5));
         assertTrue(a.stringColumn("FLOPs convention").get(0).startsWith("n/a"));
         assertEquals(500L, a.longColumn("training tokens").get(0));
-    }
-
-    @Test
-    void figuresHaveOneTracePerSeries() {
-        JsonFigure byK = (JsonFigure) ResultPlots.perplexityVsK(ResultTables.curves(SIX, null), "t");
-        // dense (a horizontal line), balanced, random, balanced top-1
-        assertEquals(4, byK.traceMaps().size());
-        assertEquals("dense (K = 1)", byK.traceMaps().get(0).get("name"));
-        assertEquals(List.of(2, 4), byK.traceMaps().get(0).get("x"));
-        assertTrue(byK.layoutJson().contains("\"type\":\"log\""));
-
-        Table curves = ResultTables.curves(EIGHT, null);
-        JsonFigure tokens = (JsonFigure) ResultPlots.perplexityVsTokens(curves, "t");
-        assertEquals(List.of("dense (K = 1)", "K = 2", "K = 4"),
-                tokens.traceMaps().stream().map(m -> m.get("name")).toList());
-        assertTrue(tokens.layoutJson().contains("\"ticktext\":[\"1k\",\"2k\",\"4k\"]"), tokens.layoutJson());
-        JsonFigure change = (JsonFigure) ResultPlots.changeVsDense(curves, "t");
-        assertEquals(List.of(0.0, 0.0, 0.0), change.traceMaps().get(0).get("y"));
-        List<?> k4 = (List<?>) change.traceMaps().get(2).get("y");
-        assertEquals(5.0, (Double) k4.get(0), 1e-9);
-
-        Table matrix = Table.create("m", IntColumn.create("expert", 0, 1, 0, 1), IntColumn.create("cluster", 0, 0, 1, 1),
-                DoubleColumn.create("perplexity", 10, 20, 40, 30), DoubleColumn.create("ratio_to_best", 1, 2, 4.0 / 3, 1));
-        Figure heat = ResultPlots.expertClusterHeatmap(matrix, "t");
-        String data = ((JsonFigure) heat).dataJson();
-        assertTrue(data.contains("\"text\":[[\"10\",\"40\"],[\"20\",\"30\"]]"), data);
-        assertThrows(IllegalArgumentException.class,
-                () -> ResultPlots.perplexityVsK(ResultTables.curves(SIX.emptyCopy(), null), "t"));
     }
 }

@@ -1,6 +1,5 @@
-package org.cbtm.eval;
+package org.cbtm.present;
 
-import org.cbtm.present.JsonFigure;
 import static org.cbtm.present.JsonFigure.map;
 
 import java.util.ArrayList;
@@ -9,22 +8,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.cbtm.eval.ExpertClusterMatrix;
+
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.NumericColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
-import tech.tablesaw.plotly.components.Figure;
 
-/** Figures of expert training and specialisation: the expert x cluster heatmap and the seed / expert loss curves. */
+/**
+ * Figures of expert training and specialisation (notebook 04): the expert x cluster perplexity heatmap of an
+ * {@link ExpertClusterMatrix} and the seed / expert loss curves.
+ */
 public final class ExpertPlots {
-    /** Plotly's default colour cycle. */
-    private static final List<String> PALETTE = List.of("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
-            "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf");
-    /** Dark blue for the best cell of a column fading to white for the worst (ColorBrewer Blues, reversed). */
-    private static final List<List<Object>> BLUES_REVERSED = List.of(List.of(0, "#08306b"), List.of(0.125, "#08519c"),
-            List.of(0.25, "#2171b5"), List.of(0.375, "#4292c6"), List.of(0.5, "#6baed6"), List.of(0.625, "#9ecae1"),
-            List.of(0.75, "#c6dbef"), List.of(0.875, "#deebf7"), List.of(1, "#f7fbff"));
     /** The run names of {@link org.cbtm.train.CbtmExperts#lossCurves()} and of {@link #withDense}. */
     public static final String SEED = "seed";
     public static final String DENSE = "dense (K = 1)";
@@ -42,7 +38,7 @@ public final class ExpertPlots {
      * @param rows a label per expert
      * @param cols a label per cluster
      */
-    public static Figure matrixHeatmap(double[][] ppl, String[] rows, String[] cols, String title) {
+    public static JsonFigure matrixHeatmap(double[][] ppl, String[] rows, String[] cols, String title) {
         int k = ppl.length;
         if (k == 0 || rows.length != k || cols.length != ppl[0].length) {
             throw new IllegalArgumentException("need one row label per expert and one column label per cluster");
@@ -65,31 +61,46 @@ public final class ExpertPlots {
             for (int c = 0; c < m; c++) {
                 z[e][c] = ppl[e][c] / best[c] - 1;
                 max = Math.max(max, z[e][c]);
-                text[e][c] = formatPerplexity(ppl[e][c]);
+                text[e][c] = Formats.perplexity(ppl[e][c]);
             }
         }
         List<Map<String, Object>> shapes = new ArrayList<>();
         for (int d = 0; d < Math.min(k, m); d++) {
             shapes.add(map("type", "rect", "xref", "x", "yref", "y", "x0", d - 0.5, "x1", d + 0.5, "y0", d - 0.5,
-                    "y1", d + 0.5, "line", map("color", "#d62728", "width", 3)));
+                    "y1", d + 0.5, "line", map("color", Palette.HIGHLIGHT, "width", 3)));
         }
         Map<String, Object> trace = map("type", "heatmap", "x", List.of(cols), "y", List.of(rows), "z", z,
                 "text", text, "texttemplate", "%{text}", "textfont", map("size", m > 8 ? 10 : 13),
                 "customdata", ppl,
                 "hovertemplate", "%{y} on %{x}<br>perplexity %{customdata:.2f}<br>%{z:.1%} above the column's best"
                         + "<extra></extra>",
-                "colorscale", BLUES_REVERSED, "zmin", 0, "zmax", max > 0 ? max : 1, "xgap", 2, "ygap", 2,
+                "colorscale", Palette.BLUES_REVERSED, "zmin", 0, "zmax", max > 0 ? max : 1, "xgap", 2, "ygap", 2,
                 "colorbar", map("title", map("text", "above the best<br>of the column"), "tickformat", ".0%"));
-        Map<String, Object> layout = map("title", map("text", title), "width", 760, "height", 160 + 70 * k,
-                "margin", map("l", 110, "r", 30, "t", 60, "b", 70),
-                "xaxis", map("type", "category", "title", map("text", "test documents of cluster"), "side", "bottom"),
-                "yaxis", map("type", "category", "autorange", "reversed", "title", map("text", "trained on")),
-                "shapes", shapes);
-        return new JsonFigure(layout, List.of(trace));
+        Map<String, Object> x = FigureStyle.categoryAxis("test documents of cluster");
+        x.put("showgrid", false);
+        Map<String, Object> y = FigureStyle.categoryAxis("expert (trained on its cluster)");
+        y.put("autorange", "reversed");
+        y.put("showgrid", false);
+        Map<String, Object> layout = FigureStyle.layout(title, x, y, 760, Math.max(360, 190 + 70 * k));
+        layout.put("shapes", shapes);
+        return FigureStyle.figure(layout, List.of(trace));
     }
 
-    private static String formatPerplexity(double p) {
-        return p >= 1000 ? String.format(Locale.ROOT, "%,.0f", p) : String.format(Locale.ROOT, "%.1f", p);
+    /**
+     * {@link #matrixHeatmap(double[][], String[], String[], String)} of an {@link ExpertClusterMatrix}: rows
+     * "expert e", columns "cluster c (n docs)".
+     */
+    public static JsonFigure matrixHeatmap(ExpertClusterMatrix matrix, String title) {
+        int k = matrix.k();
+        String[] rows = new String[k];
+        String[] cols = new String[k];
+        for (int e = 0; e < k; e++) {
+            rows[e] = "expert " + e;
+        }
+        for (int c = 0; c < k; c++) {
+            cols[c] = String.format(Locale.ROOT, "cluster %d (%d docs)", c, matrix.documents(c));
+        }
+        return matrixHeatmap(matrix.perplexities(), rows, cols, title);
     }
 
     /**
@@ -125,7 +136,7 @@ public final class ExpertPlots {
      *
      * @param lossColumn {@code valid_loss} or {@code train_loss}
      */
-    public static Figure lossCurves(Table curves, String lossColumn, String title, String yTitle) {
+    public static JsonFigure lossCurves(Table curves, String lossColumn, String title, String yTitle) {
         Map<String, List<double[]>> byRun = new LinkedHashMap<>();
         StringColumn run = curves.stringColumn("run");
         NumericColumn<?> x = (NumericColumn<?>) curves.column("tokens_incl_seed");
@@ -144,6 +155,7 @@ public final class ExpertPlots {
         double[] seedEnd = seed.isEmpty() ? null : seed.get(seed.size() - 1);
         List<Map<String, Object>> traces = new ArrayList<>();
         int colour = 0;
+        int experts = (int) byRun.keySet().stream().filter(r -> !r.equals(SEED) && !r.equals(DENSE)).count();
         for (var e : byRun.entrySet()) {
             List<double[]> pts = new ArrayList<>(e.getValue());
             if (pts.isEmpty()) {
@@ -154,9 +166,9 @@ public final class ExpertPlots {
             if (!isSeed && seedEnd != null) {
                 pts.add(0, seedEnd);
             }
-            Map<String, Object> line = isSeed ? map("color", "#222222", "width", 3)
-                    : isDense ? map("color", "#555555", "width", 2, "dash", "dash")
-                    : map("color", PALETTE.get(colour++ % PALETTE.size()), "width", 2);
+            Map<String, Object> line = isSeed ? map("color", Palette.SEED, "width", 3)
+                    : isDense ? map("color", Palette.DENSE, "width", 2, "dash", "dash")
+                    : map("color", Palette.categorical(colour++, experts), "width", 2);
             traces.add(map("type", "scatter", "mode", pts.size() > 40 ? "lines" : "lines+markers", "name", e.getKey(),
                     "x", pts.stream().map(p -> p[0]).toList(), "y", pts.stream().map(p -> p[1]).toList(),
                     "line", line, "marker", map("size", 4)));
@@ -164,11 +176,11 @@ public final class ExpertPlots {
         List<Map<String, Object>> shapes = new ArrayList<>();
         if (seedEnd != null) {
             shapes.add(map("type", "line", "xref", "x", "yref", "paper", "x0", seedEnd[0], "x1", seedEnd[0], "y0", 0,
-                    "y1", 1, "line", map("color", "#999999", "width", 1, "dash", "dot")));
+                    "y1", 1, "line", map("color", Palette.REFERENCE, "width", 1, "dash", "dot")));
         }
-        Map<String, Object> layout = map("title", map("text", title), "width", 900, "height", 480,
-                "xaxis", map("title", map("text", "training tokens, counted from the start of the seed")),
-                "yaxis", map("title", map("text", yTitle)), "shapes", shapes);
-        return new JsonFigure(layout, traces);
+        Map<String, Object> layout = FigureStyle.layout(title,
+                FigureStyle.axis("training tokens, counted from the start of the seed"), FigureStyle.axis(yTitle));
+        layout.put("shapes", shapes);
+        return FigureStyle.figure(layout, traces);
     }
 }

@@ -1,6 +1,5 @@
-package org.cbtm.cluster;
+package org.cbtm.present;
 
-import org.cbtm.present.JsonFigure;
 import static org.cbtm.present.JsonFigure.map;
 
 import java.util.ArrayList;
@@ -12,36 +11,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.cbtm.cluster.ClusterAnalytics;
+import org.cbtm.cluster.ClusterTables;
+import org.cbtm.cluster.DocumentMap;
 import org.cbtm.corpus.Document;
-import org.cbtm.present.Html;
 import tech.tablesaw.api.NumericColumn;
 import tech.tablesaw.api.Table;
-import tech.tablesaw.plotly.components.Figure;
 
 /**
  * Plotly figures of the clustering notebooks (02, 03): the cluster x label heatmap, a 2-D map of documents
  * coloured by group, cluster-size distributions (box plots and sorted size curves) and metric-versus-K lines.
  * They read the tables of {@link ClusterAnalytics} and {@link ClusterTables}; the figures are plain Plotly JSON
  * ({@link JsonFigure}), so they render in the notebook and save with {@code Figures.save} like any Tablesaw figure.
+ * Methods (balanced, unbalanced, random, ...) have their {@link Palette#method palette colours}; clusters, sources
+ * and metrics the categorical ones.
  */
 public final class ClusterPlots {
-    /** Ten clearly different colours (Plotly's default cycle), then 24 more for many groups (Plotly's Dark24). */
-    static final List<String> PALETTE = List.of(
-            "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
-            "#17becf");
-    static final List<String> PALETTE_LARGE = List.of(
-            "#2E91E5", "#E15F99", "#1CA71C", "#FB0D0D", "#DA16FF", "#222A2A", "#B68100", "#750D86", "#EB663B",
-            "#511CFB", "#00A08B", "#FB00D1", "#FC0080", "#B2828D", "#6C7C32", "#778AAE", "#862A16", "#A777F1",
-            "#620042", "#1616A7", "#DA60CA", "#6C4516", "#0D2A63", "#AF0038");
-    /** White to dark blue (ColorBrewer Blues): a share of 0 is white, so empty cells disappear. */
-    static final List<List<Object>> BLUES = List.of(List.of(0, "#f7fbff"), List.of(0.125, "#deebf7"),
-            List.of(0.25, "#c6dbef"), List.of(0.375, "#9ecae1"), List.of(0.5, "#6baed6"), List.of(0.625, "#4292c6"),
-            List.of(0.75, "#2171b5"), List.of(0.875, "#08519c"), List.of(1, "#08306b"));
-    /** Fixed colours for the two k-means variants, so every figure of notebook 03 agrees. */
-    static final Map<String, String> METHOD_COLOURS = Map.of("balanced", "#1f77b4", "unbalanced", "#d62728");
     /** A heatmap with more label columns than this shows no cell texts. */
     static final int MAX_LABELLED_COLUMNS = 24;
-    private static final List<String> DASHES = List.of("solid", "dash", "dot", "dashdot", "longdash");
 
     private ClusterPlots() {
     }
@@ -63,7 +50,7 @@ public final class ClusterPlots {
      * one count column per label). Rows are clusters (labelled with their number of documents in the table),
      * columns labels; labels and clusters with no document are dropped. Cells show their value (a percentage when normalised) unless it rounds to 0.
      */
-    public static Figure overlapHeatmap(Table overlap, Normalise normalise, String title) {
+    public static JsonFigure overlapHeatmap(Table overlap, Normalise normalise, String title) {
         return overlapHeatmap(overlap, normalise, title, Integer.MAX_VALUE);
     }
 
@@ -71,7 +58,7 @@ public final class ClusterPlots {
      * {@link #overlapHeatmap(Table, Normalise, String)} with at most {@code maxLabels} label columns: the labels
      * with the most documents, kept in their table order (the title should say so).
      */
-    public static Figure overlapHeatmap(Table overlap, Normalise normalise, String title, int maxLabels) {
+    public static JsonFigure overlapHeatmap(Table overlap, Normalise normalise, String title, int maxLabels) {
         if (overlap.columnCount() < 2 || !overlap.columnNames().get(0).equals("cluster")) {
             throw new IllegalArgumentException("expected a cluster x label table: a 'cluster' column, then labels");
         }
@@ -149,7 +136,7 @@ public final class ClusterPlots {
             case COLUMNS -> "%{y}<br>%{x}: %{z:.1%} of the label<extra></extra>";
         };
         Map<String, Object> trace = map("type", "heatmap", "x", labels, "y", rowNames, "z", z, "hovertemplate", hover,
-                "colorscale", BLUES, "zmin", 0, "zmax", normalise == Normalise.NONE ? Math.max(1, max) : 1,
+                "colorscale", Palette.BLUES, "zmin", 0, "zmax", normalise == Normalise.NONE ? Math.max(1, max) : 1,
                 "xgap", 1, "ygap", 1, "colorbar", map("title", map("text", switch (normalise) {
                     case NONE -> "documents";
                     case ROWS -> "share of cluster";
@@ -161,14 +148,18 @@ public final class ClusterPlots {
             trace.put("texttemplate", "%{text}");
             trace.put("textfont", map("size", m > 16 ? 9 : 11));
         }
+        // the bottom margin grows with the labels (automargin), the plot keeps ~26 px per cluster
         int longest = labels.stream().mapToInt(String::length).max().orElse(1);
-        int bottom = Math.min(180, 40 + 6 * longest);
-        int height = Math.max(320, 90 + bottom + 26 * k);
-        Map<String, Object> layout = map("title", map("text", title), "width", 900, "height", height,
-                "margin", map("l", 150, "r", 30, "t", 60, "b", bottom),
-                "xaxis", map("type", "category", "tickangle", -40, "automargin", true),
-                "yaxis", map("type", "category", "autorange", "reversed", "automargin", true));
-        return new JsonFigure(layout, List.of(trace));
+        int height = Math.max(340, 130 + Math.min(180, 7 * longest) + 26 * k);
+        Map<String, Object> x = FigureStyle.categoryAxis(normalise == Normalise.COLUMNS
+                ? "label of the documents (each column sums to 100%)" : "label of the documents");
+        x.put("tickangle", m > 6 ? -40 : 0);
+        x.put("showgrid", false);
+        Map<String, Object> y = FigureStyle.categoryAxis(normalise == Normalise.ROWS
+                ? "cluster (documents in it; each row sums to 100%)" : "cluster (documents in it)");
+        y.put("autorange", "reversed");
+        y.put("showgrid", false);
+        return FigureStyle.figure(FigureStyle.layout(title, x, y, FigureStyle.WIDTH, height), List.of(trace));
     }
 
     private static double columnSum(Table t, int c) {
@@ -185,13 +176,13 @@ public final class ClusterPlots {
      * @param hover      a hover text per shown document, or null
      * @param legendTitle e.g. "cluster" or "source"
      */
-    public static Figure documentMap(DocumentMap dm, String[] groups, String[] hover, String title, String legendTitle) {
+    public static JsonFigure documentMap(DocumentMap dm, String[] groups, String[] hover, String title,
+                                         String legendTitle) {
         if (groups.length != dm.size() || (hover != null && hover.length != dm.size())) {
             throw new IllegalArgumentException("one group (and hover text) per shown document expected: " + dm.size());
         }
         Set<String> order = new TreeSet<>(NATURAL);
         order.addAll(Arrays.asList(groups));
-        List<String> palette = order.size() <= PALETTE.size() ? PALETTE : PALETTE_LARGE;
         List<Map<String, Object>> traces = new ArrayList<>();
         int g = 0;
         for (String group : order) {
@@ -208,20 +199,20 @@ public final class ClusterPlots {
                 }
             }
             Map<String, Object> t = map("type", "scatter", "mode", "markers", "name", group, "x", x, "y", y,
-                    "marker", map("size", 5, "opacity", 0.7, "color", palette.get(g++ % palette.size())));
+                    "marker", map("size", 5, "opacity", 0.7, "color", Palette.categorical(g++, order.size())));
             if (hover != null) {
                 t.put("text", text);
                 t.put("hovertemplate", "%{text}<extra>" + legendTitle + " " + group + "</extra>");
             }
             traces.add(t);
         }
-        Map<String, Object> layout = map("title", map("text", title), "width", 900, "height", 650,
-                "legend", map("title", map("text", legendTitle), "itemsizing", "constant"),
-                "xaxis", map("title", map("text", String.format("PC1 (%.0f%% of variance)", 100 * dm.varianceShare()[0])),
-                        "zeroline", false),
-                "yaxis", map("title", map("text", String.format("PC2 (%.0f%% of variance)", 100 * dm.varianceShare()[1])),
-                        "zeroline", false));
-        return new JsonFigure(layout, traces);
+        Map<String, Object> layout = FigureStyle.layout(title,
+                FigureStyle.axis(String.format(java.util.Locale.ROOT, "PC1 (%.0f%% of variance)", 100 * dm.varianceShare()[0])),
+                FigureStyle.axis(String.format(java.util.Locale.ROOT, "PC2 (%.0f%% of variance)", 100 * dm.varianceShare()[1])),
+                FigureStyle.WIDTH, 650);
+        layout.put("legend", map("title", map("text", legendTitle), "itemsizing", "constant",
+                "bgcolor", "rgba(255,255,255,0.85)"));
+        return FigureStyle.figure(layout, traces);
     }
 
     /**
@@ -247,13 +238,12 @@ public final class ClusterPlots {
      * {@link ClusterTables#sizes} table) for one {@code set}: one box per K and method, side by side, every cluster
      * (of every seed) drawn as a point; the dotted line at 1 is a perfectly balanced cluster.
      */
-    public static Figure sizeBoxes(Table sizes, String set, String title) {
+    public static JsonFigure sizeBoxes(Table sizes, String set, String title) {
         Table t = sizes.where(sizes.stringColumn("set").isEqualTo(set));
         if (t.rowCount() == 0) {
             throw new IllegalArgumentException("no sizes for set '" + set + "'");
         }
         List<Map<String, Object>> traces = new ArrayList<>();
-        int g = 0;
         for (String method : distinct(t, "method")) {
             List<String> x = new ArrayList<>();
             List<Double> y = new ArrayList<>();
@@ -264,31 +254,28 @@ public final class ClusterPlots {
                 }
             }
             traces.add(map("type", "box", "name", method, "x", x, "y", y, "boxpoints", "all", "jitter", 0.4,
-                    "pointpos", 0, "marker", map("size", 3, "color", colourOf(method, g)),
-                    "line", map("color", colourOf(method, g))));
-            g++;
+                    "pointpos", 0, "marker", map("size", 3, "color", Palette.method(method)),
+                    "line", map("color", Palette.method(method))));
         }
-        Map<String, Object> layout = map("title", map("text", title), "width", 900, "height", 500,
-                "boxmode", "group",
-                "xaxis", map("title", map("text", "number of clusters"), "type", "category"),
-                "yaxis", map("title", map("text", "cluster size / (N / K)"), "rangemode", "tozero"),
-                "shapes", List.of(map("type", "line", "xref", "paper", "x0", 0, "x1", 1, "y0", 1, "y1", 1,
-                        "line", map("color", "#555", "width", 1, "dash", "dot"))));
-        return new JsonFigure(layout, traces);
+        Map<String, Object> y = FigureStyle.axis("cluster size / (N / K)");
+        y.put("rangemode", "tozero");
+        Map<String, Object> layout = FigureStyle.layout(title, FigureStyle.categoryAxis("number of clusters"), y);
+        layout.put("boxmode", "group");
+        layout.put("shapes", List.of(FigureStyle.horizontalRule(1)));
+        return FigureStyle.figure(layout, traces);
     }
 
     /**
      * Sorted size curves for one K: the relative sizes from largest to smallest (averaged rank by rank over seeds),
      * one line per method (colour) and set (dash). A balanced partition is flat at 1.
      */
-    public static Figure sortedSizes(Table sizes, int k, String title) {
+    public static JsonFigure sortedSizes(Table sizes, int k, String title) {
         Table t = sizes.where(sizes.intColumn("K").isEqualTo(k));
         if (t.rowCount() == 0) {
             throw new IllegalArgumentException("no sizes for K = " + k);
         }
         List<String> sets = distinct(t, "set");
         List<Map<String, Object>> traces = new ArrayList<>();
-        int g = 0;
         for (String method : distinct(t, "method")) {
             for (int s = 0; s < sets.size(); s++) {
                 Map<Long, List<Double>> bySeed = new LinkedHashMap<>();
@@ -314,14 +301,15 @@ public final class ClusterPlots {
                 }
                 traces.add(map("type", "scatter", "mode", "lines+markers", "name", method + ", " + sets.get(s),
                         "x", rank, "y", mean, "marker", map("size", 5),
-                        "line", map("color", colourOf(method, g), "dash", DASHES.get(s % DASHES.size()))));
+                        "line", map("color", Palette.method(method), "dash", FigureStyle.dash(s)),
+                        "marker", map("size", 5, "color", Palette.method(method))));
             }
-            g++;
         }
-        Map<String, Object> layout = map("title", map("text", title), "width", 900, "height", 480,
-                "xaxis", map("title", map("text", "cluster rank by size (1 = largest)"), "dtick", k > 16 ? 4 : 1),
-                "yaxis", map("title", map("text", "cluster size / (N / K)"), "rangemode", "tozero"));
-        return new JsonFigure(layout, traces);
+        Map<String, Object> x = FigureStyle.axis("cluster rank by size (1 = largest)");
+        x.put("dtick", k > 16 ? 4 : 1);
+        Map<String, Object> y = FigureStyle.axis("cluster size / (N / K)");
+        y.put("rangemode", "tozero");
+        return FigureStyle.figure(FigureStyle.layout(title, x, y), traces);
     }
 
     // ------------------------------------------------------------------ metrics versus K
@@ -331,7 +319,7 @@ public final class ClusterPlots {
      * {@code groupColumn} (e.g. the partition), over the rows of {@code t}. {@code t} needs an integer column
      * {@code K}.
      */
-    public static Figure linesByK(Table t, String groupColumn, List<String> metrics, String title, String yTitle) {
+    public static JsonFigure linesByK(Table t, String groupColumn, List<String> metrics, String title, String yTitle) {
         if (t.rowCount() == 0) {
             throw new IllegalArgumentException("no rows to plot");
         }
@@ -350,24 +338,19 @@ public final class ClusterPlots {
                     }
                 }
                 ks.addAll(x);
-                String colour = metrics.size() > 1 ? PALETTE.get(mi % PALETTE.size()) : colourOf(groups.get(gi), gi);
-                traces.add(map("type", "scatter", "mode", "lines+markers",
-                        "name", metrics.size() > 1 ? metric + " · " + groups.get(gi) : groups.get(gi), "x", x, "y", y,
-                        "line", map("color", colour, "dash", metrics.size() > 1 ? DASHES.get(gi % DASHES.size()) : "solid")));
+                // one metric: a colour per group (its method colour); several: a colour per metric, a dash per group
+                String colour = metrics.size() > 1 ? Palette.categorical(mi) : Palette.method(groups.get(gi));
+                traces.add(FigureStyle.lines(metrics.size() > 1 ? metric + " · " + groups.get(gi) : groups.get(gi),
+                        x, y, colour, metrics.size() > 1 ? FigureStyle.dash(gi) : "solid"));
             }
         }
-        Map<String, Object> layout = map("title", map("text", title), "width", 900, "height", 480,
-                "xaxis", map("title", map("text", "number of clusters K"), "type", "log",
-                        "tickvals", new ArrayList<>(ks), "ticktext", ks.stream().map(String::valueOf).toList()),
-                "yaxis", map("title", map("text", yTitle)));
-        return new JsonFigure(layout, traces);
+        Map<String, Object> layout = FigureStyle.layout(title,
+                FigureStyle.logAxis("number of clusters K (log scale)", ks, v -> Long.toString(Math.round(v))),
+                FigureStyle.axis(yTitle));
+        return FigureStyle.figure(layout, traces);
     }
 
     // ------------------------------------------------------------------ helpers
-
-    private static String colourOf(String name, int index) {
-        return METHOD_COLOURS.getOrDefault(name, PALETTE.get(index % PALETTE.size()));
-    }
 
     private static List<String> distinct(Table t, String column) {
         Set<String> s = new LinkedHashSet<>();

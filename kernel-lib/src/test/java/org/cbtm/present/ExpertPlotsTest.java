@@ -1,6 +1,5 @@
-package org.cbtm.eval;
+package org.cbtm.present;
 
-import org.cbtm.present.JsonFigure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +10,8 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import org.cbtm.notebook.FigureRenderer;
+import org.cbtm.eval.ExpertClusterMatrix;
+import org.cbtm.eval.PerplexityResult;
 import org.junit.jupiter.api.Test;
 
 import tech.tablesaw.api.DoubleColumn;
@@ -77,7 +77,9 @@ class ExpertPlotsTest {
         assertEquals(ExpertPlots.DENSE, data.get(3).get("name").asText());
         assertEquals("dash", data.get(3).get("line").get("dash").asText());
         assertEquals(200.0, layout.get("shapes").get(0).get("x0").asDouble(), "the seed's end is marked");
-        assertTrue(FigureRenderer.describe(f).contains("held-out loss"));
+        assertEquals("held-out loss", f.getLayout().getTitle());
+        assertEquals(Palette.SEED, data.get(0).get("line").get("color").asText());
+        assertEquals(Palette.DENSE, data.get(3).get("line").get("color").asText());
 
         Figure train = ExpertPlots.lossCurves(experts, "train_loss", "training loss", "nats");
         JsonNode tdata = JSON.readTree(((JsonFigure) train).dataJson());
@@ -107,5 +109,38 @@ class ExpertPlotsTest {
         // a script-closing label cannot end the figure's script early
         Figure evil = ExpertPlots.matrixHeatmap(ppl, new String[] {"</script>", "b"}, new String[] {"x", "y"}, "t");
         assertTrue(!evil.asJavascript("d").contains("</script>\"") && evil.asJavascript("d").endsWith("</script>"));
+    }
+
+    @Test
+    void heatmapOfAnExpertClusterMatrix() throws Exception {
+        // two experts, two clusters: expert 0 is better on cluster 0 (3 documents), expert 1 on cluster 1 (1 document)
+        List<PerplexityResult.DocumentScore> e0 = List.of(new PerplexityResult.DocumentScore("a", "s", 0, 10, 10.0),
+                new PerplexityResult.DocumentScore("b", "s", 0, 10, 10.0),
+                new PerplexityResult.DocumentScore("c", "s", 0, 10, 10.0),
+                new PerplexityResult.DocumentScore("d", "s", 1, 10, 30.0));
+        List<PerplexityResult.DocumentScore> e1 = List.of(new PerplexityResult.DocumentScore("a", "s", 0, 10, 20.0),
+                new PerplexityResult.DocumentScore("b", "s", 0, 10, 20.0),
+                new PerplexityResult.DocumentScore("c", "s", 0, 10, 20.0),
+                new PerplexityResult.DocumentScore("d", "s", 1, 10, 15.0));
+        ExpertClusterMatrix m = ExpertClusterMatrix.of(List.of(new PerplexityResult("e0", 1, 64, e0, 0, "cpu"),
+                new PerplexityResult("e1", 1, 64, e1, 0, "cpu")));
+        JsonFigure f = ExpertPlots.matrixHeatmap(m, "KN-2 experts");
+        JsonNode trace = JSON.readTree(f.dataJson()).get(0);
+        JsonNode layout = JSON.readTree(f.layoutJson());
+        assertEquals("heatmap", trace.get("type").asText());
+        assertEquals("expert 0", trace.get("y").get(0).asText());
+        assertEquals("cluster 0 (3 docs)", trace.get("x").get(0).asText());
+        assertEquals("cluster 1 (1 docs)", trace.get("x").get(1).asText());
+        for (int c = 0; c < 2; c++) {
+            // the diagonal is the best of its column: zero above the best
+            assertEquals(0.0, trace.get("z").get(c).get(c).asDouble(), 1e-12);
+            assertEquals(m.perplexity(0, c), trace.get("customdata").get(0).get(c).asDouble(), 1e-9);
+        }
+        assertEquals(String.format(java.util.Locale.ROOT, "%.1f", m.perplexity(1, 0)),
+                trace.get("text").get(1).get(0).asText());
+        assertEquals(2, layout.get("shapes").size(), "one outline per diagonal cell");
+        assertEquals("KN-2 experts", layout.get("title").get("text").asText());
+        assertEquals("test documents of cluster", layout.get("xaxis").get("title").get("text").asText());
+        assertTrue(layout.get("yaxis").get("automargin").asBoolean());
     }
 }

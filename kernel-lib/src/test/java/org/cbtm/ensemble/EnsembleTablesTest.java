@@ -18,9 +18,8 @@ import org.cbtm.train.ExpertKind;
 import org.junit.jupiter.api.Test;
 
 import tech.tablesaw.api.Table;
-import tech.tablesaw.plotly.components.Figure;
 
-class EnsemblePlotsTest {
+class EnsembleTablesTest {
     private static final ExpertKind KN = new NgramExperts(new NgramConfig(3));
 
     private static CbtmResult result(CbtmConfig c, double ppl, double params, double ran) {
@@ -74,36 +73,5 @@ class EnsemblePlotsTest {
         assertEquals(List.of("1", "2", "all"), s.stringColumn("top_k").asList());
         assertEquals(List.of(1, 1, 3), s.intColumn("evaluations").asList());
         assertEquals(0.1, s.doubleColumn("median router share").getDouble(2), 1e-12);
-    }
-
-    @Test
-    void figuresDrawEveryGroup() {
-        Table g = grid();
-        Table sweep = g.where(g.doubleColumn("temperature").isEqualTo(0.1)
-                .and(g.stringColumn("distance").isEqualTo("paper")));
-        Figure top = EnsemblePlots.perplexityByTopK(sweep, "top-k");
-        assertEquals(2, top.getTraces().length, "one line for K = 4, one for dense");
-        String js = top.asJavascript("d");
-        assertTrue(js.contains("K = 4") && js.contains("dense (K = 1)") && js.contains("all"), js);
-
-        Figure params = EnsemblePlots.perplexityVsParameters(sweep, "params", "n-gram entries per token");
-        assertEquals(2, params.getTraces().length);
-        assertTrue(params.asJavascript("p").contains("top-2"));
-
-        Table temps = g.where(g.stringColumn("top_k").isEqualTo("all").or(g.stringColumn("clustering").isEqualTo("dense")));
-        Figure t = EnsemblePlots.perplexityByTemperature(temps, "T");
-        assertEquals(3, t.getTraces().length, "paper form, reference form and dense");
-        assertTrue(t.asJavascript("t").contains("log"));
-
-        assertTrue(js.indexOf("dense (K = 1)") < js.indexOf("K = 4"),
-                "the dense line has every category, so it comes first and fixes their order");
-        assertEquals(List.of(200.0, 500.0, 1000.0, 2000.0), List.copyOf(EnsemblePlots.niceTicks(new double[] {300, 1200})));
-        assertEquals("1.2M", EnsemblePlots.shortNumber(1.2e6));
-        assertEquals("500k", EnsemblePlots.shortNumber(5e5));
-        assertEquals("0.03", EnsemblePlots.shortNumber(0.03));
-        Figure l = EnsemblePlots.lines(g, "temperature", "perplexity", "distance", "x", "T", "ppl");
-        assertEquals(2, l.getTraces().length);
-        assertThrows(IllegalArgumentException.class,
-                () -> EnsemblePlots.perplexityByTopK(g.where(g.intColumn("k").isEqualTo(1)), "dense only"));
     }
 }
