@@ -76,12 +76,7 @@ public final class ExpertPlots {
                         + "<extra></extra>",
                 "colorscale", Palette.BLUES_REVERSED, "zmin", 0, "zmax", max > 0 ? max : 1, "xgap", 2, "ygap", 2,
                 "colorbar", map("title", map("text", "above the best<br>of the column"), "tickformat", ".0%"));
-        Map<String, Object> x = FigureStyle.categoryAxis("test documents of cluster");
-        x.put("showgrid", false);
-        Map<String, Object> y = FigureStyle.categoryAxis("expert (trained on its cluster)");
-        y.put("autorange", "reversed");
-        y.put("showgrid", false);
-        Map<String, Object> layout = FigureStyle.layout(title, x, y, 760, Math.max(360, 190 + 70 * k));
+        Map<String, Object> layout = expertByClusterLayout(title, Math.max(360, 190 + 70 * k));
         layout.put("shapes", shapes);
         return FigureStyle.figure(layout, List.of(trace));
     }
@@ -182,5 +177,15 @@ public final class ExpertPlots {
                 FigureStyle.axis("training tokens, counted from the start of the seed"), FigureStyle.axis(yTitle));
         layout.put("shapes", shapes);
         return FigureStyle.figure(layout, traces);
+    }
+
+    /** The layout of an expert x cluster heatmap: clusters across, experts down (expert 0 on top), no grid. */
+    static Map<String, Object> expertByClusterLayout(String title, int height) {
+        Map<String, Object> x = FigureStyle.categoryAxis("test documents of cluster");
+        x.put("showgrid", false);
+        Map<String, Object> y = FigureStyle.categoryAxis("expert (trained on its cluster)");
+        y.put("autorange", "reversed");
+        y.put("showgrid", false);
+        return FigureStyle.layout(title, x, y, 760, height);
     }
 }

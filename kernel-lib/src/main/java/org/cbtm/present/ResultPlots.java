@@ -112,11 +112,7 @@ public final class ResultPlots {
     }
 
     private static JsonFigure byTokens(Table grid, String title, boolean relative) {
-        List<Row> rows = ResultSeries.rows(grid);
-        if (rows.isEmpty()) {
-            throw new IllegalArgumentException("no rows to plot in '" + grid.name() + "'");
-        }
-        ResultSeries.requireColumn(rows, BUDGET);
+        List<Row> rows = ResultSeries.rowsWith(grid, BUDGET);
         List<Row> ens = ResultSeries.ensemble(rows);
         List<Row> dense = ResultSeries.dense(rows);
         if (relative && dense.isEmpty()) {
@@ -207,11 +203,7 @@ public final class ResultPlots {
 
     /** {@link #perplexityVsInferenceParams(Table, String)} with an x axis title naming the parameters counted. */
     public static JsonFigure perplexityVsInferenceParams(Table grid, String title, String xTitle) {
-        List<Row> rows = ResultSeries.rows(grid);
-        if (rows.isEmpty()) {
-            throw new IllegalArgumentException("no rows to plot in '" + grid.name() + "'");
-        }
-        ResultSeries.requireColumn(rows, INFERENCE_PARAMS);
+        List<Row> rows = ResultSeries.rowsWith(grid, INFERENCE_PARAMS);
         List<Row> ens = ResultSeries.ensemble(rows);
         List<Row> dense = ResultSeries.dense(rows);
         boolean topKVaries = ResultSeries.varied(ens, Set.of()).contains(TOP_K);
@@ -342,12 +334,7 @@ public final class ResultPlots {
                 "colorbar", map("title", map("text", "perplexity /<br>best on cluster"), "tickvals", tickValues,
                         "ticktext", tickText));
         int n = Math.max(experts.size(), clusters.size());
-        Map<String, Object> x = FigureStyle.categoryAxis("test documents of cluster");
-        x.put("showgrid", false);
-        Map<String, Object> y = FigureStyle.categoryAxis("expert (trained on its cluster)");
-        y.put("autorange", "reversed");
-        y.put("showgrid", false);
-        Map<String, Object> layout = FigureStyle.layout(title, x, y, 760, Math.max(380, 170 + 36 * n));
+        Map<String, Object> layout = ExpertPlots.expertByClusterLayout(title, Math.max(380, 170 + 36 * n));
         return FigureStyle.figure(layout, List.of(trace));
     }
 

@@ -360,6 +360,16 @@ final class ResultSeries {
         return rows.stream().filter(Row::dense).toList();
     }
 
+    /** The rows of a grid table that must not be empty and must have {@code column} (the x axis of a plot). */
+    static List<Row> rowsWith(Table grid, String column) {
+        List<Row> rows = rows(grid);
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("no rows to plot in '" + grid.name() + "'");
+        }
+        requireColumn(rows, column);
+        return rows;
+    }
+
     static void requireColumn(List<Row> rows, String column) {
         for (Row r : rows) {
             if (!r.table().columnNames().contains(column)) {
