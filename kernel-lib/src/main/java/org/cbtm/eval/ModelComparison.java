@@ -20,8 +20,8 @@ import tech.tablesaw.api.Table;
  *
  * <pre>{@code
  * new ModelComparison()
- *     .add("C-BTM K = 4", ensembleResult, ModelComparison.account(experts), experts.seedTokens())
- *     .add("dense K = 1", denseResult, ModelComparison.account(dense), dense.seedTokens())
+ *     .add("C-BTM K = 4", ensembleResult, experts.account(), experts.seedTokens())
+ *     .add("dense K = 1", denseResult, dense.account(), dense.seedTokens())
  *     .table();
  * }</pre>
  */
@@ -35,7 +35,7 @@ public final class ModelComparison {
     /**
      * Adds a model.
      *
-     * @param training   what training it took after the seed (see {@link #account(CbtmExperts)})
+     * @param training   what training it took after the seed (see {@link CbtmExperts#account()})
      * @param seedTokens tokens of the dense seed it branched from (0 when none)
      */
     public ModelComparison add(String label, PerplexityResult result, ComputeAccount training, long seedTokens) {
@@ -111,10 +111,10 @@ public final class ModelComparison {
             throw new IllegalArgumentException("a matrix of " + matrix.k() + " experts for a run of " + experts.k());
         }
         ModelComparison c = new ModelComparison()
-                .add(ensembleLabel, ensemble, account(experts), experts.seedTokens())
-                .add("dense, K = 1 (same budget)", denseResult, account(dense), dense.seedTokens());
+                .add(ensembleLabel, ensemble, experts.account(), experts.seedTokens())
+                .add("dense, K = 1 (same budget)", denseResult, dense.account(), dense.seedTokens());
         for (int k = 0; k < experts.k(); k++) {
-            c.add("expert " + k + " alone", matrix.result(k), account(experts, k), experts.seedTokens());
+            c.add("expert " + k + " alone", matrix.result(k), experts.account(k), experts.seedTokens());
         }
         return c;
     }
@@ -233,15 +233,5 @@ public final class ModelComparison {
             b.append("- **").append(o.experts()).append("**: ").append(o.verdict()).append(".\n");
         }
         return b.toString();
-    }
-
-    /** The training of all experts of a run together (after the seed): tokens, FLOPs, summed wall time, device. */
-    public static ComputeAccount account(CbtmExperts experts) {
-        return experts.account();
-    }
-
-    /** The training of expert {@code k} alone: the tokens it actually trained on, FLOPs, time and device. */
-    public static ComputeAccount account(CbtmExperts experts, int k) {
-        return experts.account(k);
     }
 }

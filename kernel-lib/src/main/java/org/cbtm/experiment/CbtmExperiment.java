@@ -1,12 +1,5 @@
 package org.cbtm.experiment;
 
-import org.cbtm.base.CanonicalJson;
-import org.cbtm.base.Provenance;
-import org.cbtm.train.ComputeAccount;
-
-import org.cbtm.base.CsvTables;
-import org.cbtm.base.ProjectPaths;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,6 +11,11 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import org.cbtm.base.CanonicalJson;
+import org.cbtm.base.CsvTables;
+import org.cbtm.base.ProjectPaths;
+import org.cbtm.base.Progress;
+import org.cbtm.base.Provenance;
 import org.cbtm.cluster.FittedPartition;
 import org.cbtm.cluster.PartitionSpec;
 import org.cbtm.cluster.Partitioner;
@@ -26,23 +24,22 @@ import org.cbtm.corpus.Corpus;
 import org.cbtm.corpus.Document;
 import org.cbtm.corpus.Mixture;
 import org.cbtm.corpus.Split;
+import org.cbtm.corpus.TokenShard;
 import org.cbtm.ensemble.SparseEnsemble;
 import org.cbtm.eval.EvalConfig;
 import org.cbtm.eval.EvalSequence;
 import org.cbtm.eval.EvalSequences;
-import org.cbtm.train.ComputeAccount;
 import org.cbtm.eval.Perplexity;
 import org.cbtm.eval.PerplexityResult;
 import org.cbtm.lm.LanguageModel;
-import org.cbtm.base.Progress;
 import org.cbtm.route.Router;
 import org.cbtm.route.RoutingSpec;
 import org.cbtm.route.UniformRouter;
 import org.cbtm.text.token.Tokenizer;
 import org.cbtm.train.CbtmExperts;
 import org.cbtm.train.CbtmTraining;
+import org.cbtm.train.ComputeAccount;
 import org.cbtm.train.ExpertKind;
-import org.cbtm.corpus.TokenShard;
 
 import tech.tablesaw.api.Table;
 
@@ -64,6 +61,7 @@ public final class CbtmExperiment implements AutoCloseable {
     private final List<Document> test;
     private final Tokenizer tokenizer;
     private final ArtifactStore store;
+    private final Map<String, String> trainTextInputs;
     private final String trainPrint;
     private final String testPrint;
     private final EvalConfig evalConfig;
@@ -90,8 +88,9 @@ public final class CbtmExperiment implements AutoCloseable {
         this.tokenizer = tokenizer;
         this.store = store;
         this.evalConfig = evalConfig;
-        this.trainPrint = ArtifactStore.fingerprintTexts(this.train.stream().map(Document::text).toList())
-                + "/" + tokenizer.sha256();
+        // hashed once: the clustering key's inputs, and (with the tokenizer) every other stage's training input
+        this.trainTextInputs = StoredModels.clusteringInputs(trainTexts());
+        this.trainPrint = trainTextInputs.get(Provenance.TEXTS) + "/" + tokenizer.sha256();
         this.testPrint = ArtifactStore.fingerprintTexts(this.test.stream().map(Document::text).toList())
                 + "/" + tokenizer.sha256();
     }
@@ -162,8 +161,7 @@ public final class CbtmExperiment implements AutoCloseable {
         if (spec.storesFit()) {
             // keyed like StoredModels.clustering (the partitioner record and the texts), so that a notebook that
             // stores the same clustering and a grid find one artifact
-            var artifact = store.getOrCompute(StoredModels.CLUSTERING, partitioner,
-                    StoredModels.clusteringInputs(trainTexts()), dir -> {
+            var artifact = store.getOrCompute(StoredModels.CLUSTERING, partitioner, trainTextInputs, dir -> {
                         spec.save(partitioner.fitDocuments(train), dir.resolve(StoredModels.MODEL_FILE));
                         return Map.of("k", key.k());
                     });
@@ -246,23 +244,17 @@ public final class CbtmExperiment implements AutoCloseable {
                     return m;
                 });
         JsonNode m = artifact.metrics();
-        List<String> warnings = new ArrayList<>();
-        c.budgetWarning().ifPresent(warnings::add);
-        for (String w : experts.warnings()) {
-            if (!warnings.contains(w) && !c.budgetWarning().map(w::equals).orElse(false)) {
-                warnings.add(w);
-            }
-        }
+        ComputeAccount trained = experts.account(); // read once: every expert's record
         Map<String, String> prov = new LinkedHashMap<>(inputs);
         prov.put("evaluation artifact", artifact.key());
         Provenance provenance = new Provenance("c-btm result", CanonicalJson.of(evalKey), prov, c.seed(),
                 artifact.sidecar().path("libraryVersion").asText(null), artifact.sidecar().path("created").asText(null));
         return new CbtmResult(c, m.path("perplexity").asDouble(), m.path("mean_nll").asDouble(),
-                m.path("test_tokens").asLong(), experts.seedTokens(), experts.expertTokens(), experts.expertFlops(),
+                m.path("test_tokens").asLong(), experts.seedTokens(), trained.trainingTokens(), trained.trainingFlops(),
                 m.path("inference_params").asDouble(), m.path("experts_per_token").asDouble(),
-                m.path("router_share").asDouble(), experts.expertSeconds(), m.path("eval_s").asDouble(),
-                experts.device(), artifact.reused(), CsvTables.read(artifact.file("by-cluster.csv")),
-                CsvTables.read(artifact.file("by-source.csv")), warnings, provenance);
+                m.path("router_share").asDouble(), trained.trainingSeconds(), m.path("eval_s").asDouble(),
+                trained.device(), artifact.reused(), CsvTables.read(artifact.file("by-cluster.csv")),
+                CsvTables.read(artifact.file("by-source.csv")), experts.warnings(), provenance);
     }
 
     /** The experts of a config as models, kept loaded while consecutive grid points share them. */

@@ -7,6 +7,7 @@ import java.util.function.Predicate;
 
 import org.cbtm.base.Provenance;
 import org.cbtm.eval.ResultColumns;
+import org.cbtm.present.Formats;
 import org.cbtm.present.JsonFigure;
 import org.cbtm.present.ResultPlots;
 import org.cbtm.route.RoutingSpec;
@@ -168,12 +169,11 @@ public final class GridResults implements Iterable<CbtmResult> {
             device.append(r.device());
             reused.append(r.reused() ? "yes" : "no");
         }
-        ppl.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(1));
-        params.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(0));
-        flops.setPrintFormatter(new NumberColumnFormatter(new java.text.DecimalFormat("0.00E0",
-                java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT))));
+        ppl.setPrintFormatter(Formats.columnFormatter(Formats.decimals(1)));
+        params.setPrintFormatter(Formats.columnFormatter(Formats.integer()));
+        flops.setPrintFormatter(Formats.columnFormatter(Formats.scientific()));
         for (DoubleColumn d : List.of(perToken, trainS, evalS)) {
-            d.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(2));
+            d.setPrintFormatter(Formats.columnFormatter(Formats.decimals(2)));
         }
         routerShare.setPrintFormatter(NumberColumnFormatter.percent(1));
         return Table.create("C-BTM results", method, k, budget, expert, topK, router, temperature, distance, seed, ppl,

@@ -93,16 +93,6 @@ public record CbtmExperts(ExpertKind kind, Path seed, List<Path> experts, long b
         return account().trainingSeconds();
     }
 
-    /** Where the experts were trained (one name per device, e.g. "cpu (2 cores)"). */
-    public String device() {
-        return account(experts.size() - 1).device();
-    }
-
-    /** Training FLOPs of the experts under the kind's convention; NaN when none applies (counting). */
-    public double expertFlops() {
-        return account().trainingFlops();
-    }
-
     /** Tokens of the seed run (0 without a seed). */
     public long seedTokens() {
         return seed == null ? 0 : seedAccount().trainingTokens();

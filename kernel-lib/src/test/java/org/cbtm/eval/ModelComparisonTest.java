@@ -77,11 +77,11 @@ class ModelComparisonTest {
         CbtmExperts experts = CbtmTraining.run(
                 CbtmTraining.Plan.of(new NgramExperts(new NgramConfig(2)), 500),
                 new CbtmTraining.Data(shards, shards.get(0), null), dir.resolve("seed"), dir.resolve("experts"));
-        ComputeAccount one = ModelComparison.account(experts, 1);
+        ComputeAccount one = experts.account(1);
         assertEquals(250, one.trainingTokens());
         assertTrue(one.trainingSeconds() >= 0 && Double.isFinite(one.trainingSeconds()));
         assertTrue(Double.isNaN(one.trainingFlops()));
-        ComputeAccount all = ModelComparison.account(experts);
+        ComputeAccount all = experts.account();
         assertEquals(500, all.trainingTokens());
         assertEquals(experts.expertSeconds(), all.trainingSeconds(), 1e-9);
     }
@@ -158,7 +158,7 @@ class ModelComparisonTest {
         assertEquals(64L, runs.longColumn("tokens").get(2));
         assertEquals(Checkpoint.readInfo(experts.experts().get(1)).validLoss(),
                 runs.doubleColumn("last_valid_loss").get(2), 1e-12);
-        ComputeAccount a = ModelComparison.account(experts, 0);
+        ComputeAccount a = experts.account(0);
         assertEquals(kind.model().trainingFlops(64), a.trainingFlops(), 1e-6);
         assertEquals(ComputeAccount.SIX_N_D, a.flopsConvention());
     }
