@@ -93,10 +93,7 @@ public final class BalancingPlots {
         List<Row> dense = ResultSeries.dense(rows);
         if (!dense.isEmpty()) {
             double p = dense.stream().mapToDouble(r -> r.number(PERPLEXITY)).average().orElseThrow();
-            traces.add(map("type", "scatter", "mode", "lines", "name", "dense (K = 1)",
-                    "x", List.of(ks.first(), ks.last()), "y", List.of(p, p),
-                    "line", FigureStyle.line(Palette.DENSE, "dash", 2),
-                    "hovertemplate", "dense (K = 1): perplexity %{y:.1f}<extra></extra>"));
+            traces.add(ResultSeries.denseLine("dense (K = 1)", p, List.of(ks.first(), ks.last()), Palette.DENSE, "dash", 2));
         }
         Map<String, Object> layout = FigureStyle.layout(title,
                 FigureStyle.logAxis("number of clusters K (log scale)", ks, v -> Long.toString(Math.round(v))),

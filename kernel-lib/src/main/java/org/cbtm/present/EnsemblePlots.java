@@ -55,11 +55,7 @@ public final class EnsemblePlots {
         Map<Series, Style> styles = ResultSeries.styles(styled, K);
         List<Map<String, Object>> traces = new ArrayList<>();
         for (Series s : dense) {
-            ResultSeries.requireOnePerX(s, r -> 1, "K = 1");
-            double p = s.rows().get(0).number(PERPLEXITY);
-            traces.add(map("type", "scatter", "mode", "lines", "name", ResultSeries.label(s, true), "x", categories,
-                    "y", categories.stream().map(c -> p).toList(), "line", FigureStyle.line(Palette.DENSE, "dash", 2),
-                    "hovertemplate", "dense (K = 1): perplexity %{y:.1f}<extra></extra>"));
+            traces.add(ResultSeries.denseLine(s, categories, Palette.DENSE, "dash", 2));
         }
         for (Series s : series) {
             ResultSeries.requireOnePerX(s, r -> r.setting(TOP_K), "top-k");
@@ -102,12 +98,7 @@ public final class EnsemblePlots {
                     styles.get(s)));
         }
         for (Series s : dense) {
-            ResultSeries.requireOnePerX(s, r -> 1, "K = 1");
-            double p = s.rows().get(0).number(PERPLEXITY);
-            traces.add(map("type", "scatter", "mode", "lines", "name", ResultSeries.label(s, true),
-                    "x", List.of(ts.first(), ts.last()), "y", List.of(p, p),
-                    "line", FigureStyle.line(Palette.DENSE, "dash", 2),
-                    "hovertemplate", "dense (K = 1): perplexity %{y:.1f}<extra></extra>"));
+            traces.add(ResultSeries.denseLine(s, List.of(ts.first(), ts.last()), Palette.DENSE, "dash", 2));
         }
         Map<String, Object> layout = FigureStyle.layout(title,
                 FigureStyle.logAxis("routing temperature T (log scale)", ts, Formats::plain),

@@ -72,13 +72,7 @@ public final class ResultPlots {
         Map<Series, Style> styles = ResultSeries.styles(all, null);
         List<Map<String, Object>> traces = new ArrayList<>();
         for (Series s : denseSeries) {
-            ResultSeries.requireOnePerX(s, r -> 1, "K = 1");
-            double p = s.rows().get(0).number(PERPLEXITY);
-            Style st = styles.get(s);
-            traces.add(map("type", "scatter", "mode", "lines", "name", ResultSeries.label(s, true),
-                    "x", List.of(ks.first(), ks.last()), "y", List.of(p, p),
-                    "line", FigureStyle.line(st.colour(), "dot", 2.5),
-                    "hovertemplate", "dense (K = 1): perplexity %{y:.1f}<extra></extra>"));
+            traces.add(ResultSeries.denseLine(s, List.of(ks.first(), ks.last()), styles.get(s).colour(), "dot", 2.5));
         }
         for (Series s : series) {
             ResultSeries.requireOnePerX(s, Row::k, "K");

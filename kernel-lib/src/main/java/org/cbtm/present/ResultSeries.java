@@ -360,6 +360,22 @@ final class ResultSeries {
         return rows.stream().filter(Row::dense).toList();
     }
 
+    /**
+     * The dense model's perplexity {@code p} as a horizontal reference line across {@code x} (the ends of the x axis,
+     * or every category of a category axis).
+     */
+    static Map<String, Object> denseLine(String name, double p, List<?> x, String colour, String dash, double width) {
+        return JsonFigure.map("type", "scatter", "mode", "lines", "name", name, "x", x,
+                "y", x.stream().map(v -> p).toList(), "line", FigureStyle.line(colour, dash, width),
+                "hovertemplate", "dense (K = 1): perplexity %{y:.1f}<extra></extra>");
+    }
+
+    /** {@link #denseLine} of a dense series, which must hold one row. */
+    static Map<String, Object> denseLine(Series s, List<?> x, String colour, String dash, double width) {
+        requireOnePerX(s, r -> 1, "K = 1");
+        return denseLine(label(s, true), s.rows().get(0).number(PERPLEXITY), x, colour, dash, width);
+    }
+
     /** The rows of a grid table that must not be empty and must have {@code column} (the x axis of a plot). */
     static List<Row> rowsWith(Table grid, String column) {
         List<Row> rows = rows(grid);
