@@ -40,11 +40,7 @@ public final class EnsemblePlots {
      */
     public static JsonFigure perplexityByTopK(Table rows, String title) {
         List<Row> all = ResultSeries.rows(rows);
-        List<Row> ens = ResultSeries.ensemble(all);
-        if (ens.isEmpty()) {
-            throw new IllegalArgumentException("no ensemble rows (K > 1) to plot");
-        }
-        ResultSeries.requireColumn(ens, TOP_K);
+        List<Row> ens = ResultSeries.ensembleWith(all, TOP_K);
         TreeSet<String> cats = new TreeSet<>(ResultSeries.NATURAL);
         ens.forEach(r -> cats.add(r.setting(TOP_K)));
         List<String> categories = new ArrayList<>(cats);
@@ -77,11 +73,7 @@ public final class EnsemblePlots {
      */
     public static JsonFigure perplexityByTemperature(Table rows, String title) {
         List<Row> all = ResultSeries.rows(rows);
-        List<Row> ens = ResultSeries.ensemble(all);
-        if (ens.isEmpty()) {
-            throw new IllegalArgumentException("no ensemble rows (K > 1) to plot");
-        }
-        ResultSeries.requireColumn(ens, TEMPERATURE);
+        List<Row> ens = ResultSeries.ensembleWith(all, TEMPERATURE);
         List<Series> series = ResultSeries.group(ens, withK(ResultSeries.seriesSettings(ens, Set.of(TEMPERATURE, K))));
         List<Series> dense = ResultSeries.group(ResultSeries.dense(all), ResultSeries.seriesSettings(ResultSeries.dense(all), Set.of()));
         List<Series> styled = new ArrayList<>(dense);

@@ -376,6 +376,16 @@ final class ResultSeries {
         return denseLine(label(s, true), s.rows().get(0).number(PERPLEXITY), x, colour, dash, width);
     }
 
+    /** The ensemble rows (K > 1), which must not be empty and must have {@code column} (the x axis of a plot). */
+    static List<Row> ensembleWith(List<Row> rows, String column) {
+        List<Row> ens = ensemble(rows);
+        if (ens.isEmpty()) {
+            throw new IllegalArgumentException("no ensemble rows (K > 1) to plot");
+        }
+        requireColumn(ens, column);
+        return ens;
+    }
+
     /** The rows of a grid table that must not be empty and must have {@code column} (the x axis of a plot). */
     static List<Row> rowsWith(Table grid, String column) {
         List<Row> rows = rows(grid);
