@@ -144,11 +144,9 @@ cbtm_bench_classpath() {
 
 # Writes the kernelspec into build/jupyter/kernels/ (never over the user's own kernels).
 cbtm_install_kernelspec() {
-  local lib="$CBTM_HOME/kernel-lib/target"
   "$JAVA_HOME/bin/java" -cp "$(cbtm_library_classpath | tr ';' ':')" org.cbtm.notebook.KernelSpec \
     --out "$CBTM_BUILD/jupyter/kernels/$CBTM_KERNEL_NAME" \
     --java "$JAVA_HOME/bin/java" \
-    --kernel-jar "$lib/kernel/rapaio-jupyter-kernel.jar" \
     --classpath "$(cbtm_library_classpath)" \
     --project "$CBTM_HOME" \
     --plotly "$CBTM_BUILD/plotly/plotly.min.js" || cbtm_die "writing the kernelspec failed"

@@ -90,6 +90,13 @@ class ArchitectureTest {
             .because("org.cbtm.notebook is the top layer (the kernel's display), used by nothing in the library");
 
     @ArchTest
+    static final ArchRule onlyTheKernelSpeaksJupyter = noClasses().that().resideOutsideOfPackage("org.cbtm.notebook.kernel..")
+            .and().resideInAPackage("org.cbtm..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.dflib.jjava..", "jdk.jshell..")
+            .because("the Jupyter protocol and JShell are the kernel's business (org.cbtm.notebook.kernel); the library "
+                    + "shows things through org.cbtm.notebook.Kernel");
+
+    @ArchTest
     static final ArchRule onlyExperimentAndNotebookUseExperiment = noClasses()
             .that().resideOutsideOfPackages(EXPERIMENT, NOTEBOOK).and().resideInAPackage("org.cbtm..")
             .should().dependOnClassesThat().resideInAPackage(EXPERIMENT)

@@ -7,8 +7,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import org.cbtm.lm.LanguageModel;
 import org.cbtm.base.Progress;
+import org.cbtm.base.WorkInterrupted;
+import org.cbtm.lm.LanguageModel;
 
 /**
  * Perplexity by the protocol of methods 1.5: held-out documents, one per sequence (no packing), each truncated to
@@ -60,6 +61,7 @@ public final class Perplexity {
         try {
             if (config.threads() == 1 || batches <= 1) {
                 for (int b = 0; b < batches; b++) {
+                    WorkInterrupted.check("evaluation of " + model.name());
                     scoreBatch(model, docs, b, config.batchSize(), nll, tokens, bar);
                 }
             } else {
@@ -74,7 +76,7 @@ public final class Perplexity {
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new IllegalStateException("evaluation of " + model.name() + " was interrupted", e);
+                    throw new WorkInterrupted("evaluation of " + model.name());
                 } catch (ExecutionException e) {
                     Throwable c = e.getCause();
                     if (c instanceof RuntimeException r) {

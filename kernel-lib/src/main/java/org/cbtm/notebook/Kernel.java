@@ -1,39 +1,44 @@
 package org.cbtm.notebook;
 
-import org.rapaio.jupyter.kernel.global.Global;
+import java.util.Objects;
 
 /**
- * The only class that talks to the running kernel. It is loaded only when {@link #active()} says a kernel is
- * there, so the library works the same in tests and command-line tools, where it prints instead.
+ * The library's side of the running notebook kernel. The kernel ({@code org.cbtm.notebook.kernel}) attaches itself
+ * at start; until then, as in tests and command-line tools, nothing is attached and the helpers print instead.
  */
-final class Kernel {
+public final class Kernel {
+
+    /** What the library needs from a front end: show a bundle in a new output, and replace an earlier one. */
+    public interface Frontend {
+        /** Shows {@code bundle} in a new output of the running cell; returns its display id. */
+        String display(MimeBundle bundle);
+
+        /** Replaces the content of the output with display id {@code id}. */
+        void update(String id, MimeBundle bundle);
+    }
+
+    private static volatile Frontend frontend;
 
     private Kernel() {
     }
 
-    private static final boolean ACTIVE = "1".equals(System.getenv("CBTM_KERNEL")) && kernelPresent();
-
-    /** True inside the Java kernel started from our kernelspec (it sets CBTM_KERNEL=1); fixed for the process. */
-    static boolean active() {
-        return ACTIVE;
+    /** Called by the kernel once, before the first cell runs. */
+    public static void attach(Frontend f) {
+        frontend = Objects.requireNonNull(f, "frontend");
     }
 
-    private static boolean kernelPresent() {
-        try {
-            Class.forName("org.rapaio.jupyter.kernel.global.Global", false, Kernel.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
+    /** True inside a running notebook kernel. */
+    static boolean active() {
+        return frontend != null;
     }
 
     /** Shows an object in a new output; returns its display id. */
     static String display(Object o) {
-        return Global.display(o);
+        return frontend.display(Displays.bundle(o));
     }
 
     /** Replaces the content of an earlier output. */
     static void update(String id, Object o) {
-        Global.updateDisplay(id, o);
+        frontend.update(id, Displays.bundle(o));
     }
 }

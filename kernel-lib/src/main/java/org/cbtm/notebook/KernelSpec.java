@@ -15,20 +15,23 @@ import org.cbtm.base.AtomicFiles;
 
 /**
  * Writes the Jupyter kernelspec of the "Java (C-BTM)" kernel: {@code kernel.json} and the init script of default
- * imports. We write it ourselves instead of running the kernel's interactive installer, which calls a bare
- * {@code java} from the PATH (17 here) and wipes its folder first.
+ * imports. The kernel is the library's own ({@code org.cbtm.notebook.kernel.KernelMain}), started with the chosen
+ * JDK (never a bare {@code java} from the PATH) and the library's classpath.
  *
- * <p>{@code java -cp ... org.cbtm.notebook.KernelSpec --out DIR --java JAVA --kernel-jar JAR --classpath CP
- * --project ROOT --plotly FILE [--heap 8g]}
+ * <p>{@code java -cp ... org.cbtm.notebook.KernelSpec --out DIR --java JAVA --classpath CP --project ROOT
+ * --plotly FILE [--heap 8g]}
  */
-public record KernelSpec(Path javaBin, Path kernelJar, String classpath, Path project, Path plotly, String heap) {
+public record KernelSpec(Path javaBin, String classpath, Path project, Path plotly, String heap) {
 
     public static final String NAME = "java-cbtm";
     public static final String DISPLAY_NAME = "Java (C-BTM)";
 
+    /** The main class the kernelspec runs. */
+    public static final String MAIN_CLASS = "org.cbtm.notebook.kernel.KernelMain";
+
     /**
-     * The kernel evaluates the init script in one JShell call at start: imports only, since a declaration there
-     * kills the kernel before it answers. Every package listed must exist (a test compiles this list).
+     * The kernel evaluates the init script at start, one snippet at a time: imports only (a problem there is shown
+     * in the first cell, never fatal). Every package listed must exist (a test compiles this list).
      */
     public static final List<String> DEFAULT_IMPORTS = List.of(
             "java.util.*",
@@ -58,7 +61,6 @@ public record KernelSpec(Path javaBin, Path kernelJar, String classpath, Path pr
 
     public KernelSpec {
         Objects.requireNonNull(javaBin, "javaBin");
-        Objects.requireNonNull(kernelJar, "kernelJar");
         Objects.requireNonNull(classpath, "classpath");
         Objects.requireNonNull(project, "project");
         Objects.requireNonNull(plotly, "plotly");
@@ -79,23 +81,56 @@ public record KernelSpec(Path javaBin, Path kernelJar, String classpath, Path pr
         return b.toString();
     }
 
-    /** The content of kernel.json for a kernelspec folder {@code dir}. */
-    public Map<String, Object> kernelJson(Path dir) {
-        List<String> argv = new ArrayList<>(List.of(
+    /** The JVM command that runs the kernel (the connection file follows it). */
+    public List<String> javaCommand() {
+        List<String> cmd = new ArrayList<>(List.of(
                 javaBin.toString(),
                 "-Xmx" + heap,
                 "-Djava.awt.headless=true",
                 "-Dai.djl.offline=true",
                 "-Dfile.encoding=UTF-8",
                 "--add-modules", "jdk.incubator.vector",
-                "--enable-native-access=ALL-UNNAMED",
-                "-jar", kernelJar.toString(),
-                "{connection_file}"));
+                "--enable-native-access=ALL-UNNAMED"));
+        if (Runtime.version().feature() >= 23) {
+            // the JDK of this run is the kernel's (environment/lib.sh passes its own java): from 23 on, libraries
+            // that still use sun.misc.Unsafe (Guava, ClassGraph) make it print warnings at run time
+            cmd.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        cmd.addAll(List.of("-cp", classpath.replace(';', java.io.File.pathSeparatorChar), MAIN_CLASS));
+        return cmd;
+    }
+
+    /**
+     * The launcher the kernelspec runs: it picks the kernel's log file, prints the one line the Jupyter server's
+     * terminal gets, and runs the JVM with its standard streams in the log, so that what the JVM or a native library
+     * prints before or outside our code (the incubator-module notice, libtorch) never reaches the terminal.
+     */
+    public String launcher() {
+        StringBuilder java = new StringBuilder();
+        for (String arg : javaCommand()) {
+            java.append(shellQuote(arg)).append(' ');
+        }
+        return """
+                #!/bin/sh
+                # Starts the Java (C-BTM) kernel (written by org.cbtm.notebook.KernelSpec; do not edit).
+                conn="$1"
+                log="${CBTM_KERNEL_LOG:-${CBTM_HOME:-/tmp}/build/jupyter/logs/$(basename "$conn" .json).log}"
+                mkdir -p "$(dirname "$log")" || exit 1
+                export CBTM_KERNEL_LOG="$log"
+                echo "[cbtm] Java (C-BTM) kernel $(basename "$conn" .json) starting; its log: $log" >&2
+                exec %s"$conn" >>"$log" 2>&1
+                """.formatted(java);
+    }
+
+    static String shellQuote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    /** The content of kernel.json for a kernelspec folder {@code dir}. */
+    public Map<String, Object> kernelJson(Path dir) {
+        List<String> argv = List.of("/bin/sh", dir.resolve("kernel.sh").toString(), "{connection_file}");
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("RJK_CLASSPATH", classpath);
-        env.put("RJK_INIT_SCRIPT", dir.resolve("init.jsh").toString());
-        env.put("RJK_TIMEOUT_MILLIS", "-1");
-        env.put("RJK_COMPILER_OPTIONS", "--add-modules jdk.incubator.vector");
+        env.put("CBTM_INIT_SCRIPT", dir.resolve("init.jsh").toString());
         env.put("CBTM_KERNEL", "1");
         env.put("CBTM_HOME", project.toString());
         env.put("CBTM_PLOTLY_JS", plotly.toString());
@@ -117,7 +152,7 @@ public record KernelSpec(Path javaBin, Path kernelJar, String classpath, Path pr
         return spec;
     }
 
-    /** Writes kernel.json and init.jsh into {@code dir}, each atomically. */
+    /** Writes kernel.json, the launcher kernel.sh and init.jsh into {@code dir}, each atomically. */
     public void writeTo(Path dir) {
         try {
             Files.createDirectories(dir);
@@ -125,6 +160,7 @@ public record KernelSpec(Path javaBin, Path kernelJar, String classpath, Path pr
             throw new java.io.UncheckedIOException("Cannot create " + dir, e);
         }
         AtomicFiles.writeString(dir.resolve("init.jsh"), initScript());
+        AtomicFiles.writeString(dir.resolve("kernel.sh"), launcher());
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         AtomicFiles.write(dir.resolve("kernel.json"), out -> json.writeValue(out, kernelJson(dir.toAbsolutePath())));
     }
@@ -132,13 +168,10 @@ public record KernelSpec(Path javaBin, Path kernelJar, String classpath, Path pr
     public static void main(String[] args) {
         Map<String, String> a = parse(args);
         Path out = Path.of(require(a, "out"));
-        KernelSpec spec = new KernelSpec(Path.of(require(a, "java")), Path.of(require(a, "kernel-jar")),
-                require(a, "classpath"), Path.of(require(a, "project")), Path.of(require(a, "plotly")),
+        KernelSpec spec = new KernelSpec(Path.of(require(a, "java")), require(a, "classpath"), Path.of(require(a, "project")), Path.of(require(a, "plotly")),
                 a.getOrDefault("heap", defaultHeap()));
-        for (Path p : List.of(spec.javaBin(), spec.kernelJar())) {
-            if (!Files.isRegularFile(p)) {
-                fail("not found: " + p);
-            }
+        if (!Files.isRegularFile(spec.javaBin())) {
+            fail("not found: " + spec.javaBin());
         }
         spec.writeTo(out);
         System.err.println("[cbtm] kernelspec '" + NAME + "' written to " + out);
@@ -175,7 +208,7 @@ public record KernelSpec(Path javaBin, Path kernelJar, String classpath, Path pr
 
     private static void fail(String message) {
         System.err.println("[cbtm] KernelSpec: " + message);
-        System.err.println("usage: KernelSpec --out DIR --java JAVA --kernel-jar JAR --classpath CP --project ROOT --plotly FILE [--heap 8g]");
+        System.err.println("usage: KernelSpec --out DIR --java JAVA --classpath CP --project ROOT --plotly FILE [--heap 8g]");
         System.exit(2);
     }
 }

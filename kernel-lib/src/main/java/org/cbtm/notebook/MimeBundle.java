@@ -29,6 +29,11 @@ public record MimeBundle(Map<String, String> data) {
         return new MimeBundle(m);
     }
 
+    /** Text only: what a console shows, and the fallback of every richer bundle. */
+    public static MimeBundle plain(String text) {
+        return new MimeBundle(Map.of(TEXT, text));
+    }
+
     public String plain() {
         return data.get(TEXT);
     }

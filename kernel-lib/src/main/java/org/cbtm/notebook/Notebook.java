@@ -121,15 +121,7 @@ public final class Notebook {
     }
 
     static String plainOf(Object value) {
-        if (value instanceof Table t) {
-            return Displays.tables().render(t).plain();
-        }
-        if (value instanceof tech.tablesaw.plotly.components.Figure f) {
-            return FigureRenderer.describe(f);
-        }
-        if (value instanceof MimeBundle b) {
-            return b.plain();
-        }
-        return String.valueOf(value);
+        return value instanceof tech.tablesaw.plotly.components.Figure f ? FigureRenderer.describe(f)
+                : Displays.bundle(value).plain();
     }
 }

@@ -1,5 +1,6 @@
 package org.cbtm.train;
 
+import org.cbtm.base.WorkInterrupted;
 import org.cbtm.corpus.TokenShard;
 
 import java.nio.file.Files;
@@ -148,6 +149,8 @@ public final class CbtmTraining {
             for (Runnable job : jobs) {
                 try {
                     job.run();
+                } catch (WorkInterrupted e) {
+                    throw e;
                 } catch (RuntimeException e) {
                     failures.add(e.getMessage());
                 }
@@ -163,16 +166,26 @@ public final class CbtmTraining {
                         failures.add(e.getCause().getMessage());
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
-                        throw new IllegalStateException("interrupted while expert jobs were running", e);
+                        throw new WorkInterrupted("training " + jobs.size() + " expert jobs");
                     }
                 }
             } finally {
-                pool.shutdownNow();
+                pool.shutdownNow();   // interrupts running jobs, which stop their child processes
+                awaitQuietly(pool);
             }
         }
         if (!failures.isEmpty()) {
             throw new IllegalStateException(failures.size() + " of " + jobs.size() + " expert jobs failed (the others "
                     + "finished and are kept; run again to retry only the failed ones):\n  " + String.join("\n  ", failures));
+        }
+    }
+
+    /** Waits (at most a minute) for interrupted jobs to stop their child processes before returning. */
+    private static void awaitQuietly(ExecutorService pool) {
+        try {
+            pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

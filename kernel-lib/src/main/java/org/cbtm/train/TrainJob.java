@@ -1,7 +1,5 @@
 package org.cbtm.train;
 
-import org.cbtm.corpus.TokenShard;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,6 +17,8 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 
 import org.cbtm.base.AtomicFiles;
+import org.cbtm.base.WorkInterrupted;
+import org.cbtm.corpus.TokenShard;
 import org.cbtm.lm.gpt.Devices;
 import org.cbtm.lm.gpt.GptConfig;
 
@@ -226,15 +226,33 @@ public record TrainJob(GptConfig model, TrainConfig train, Path trainShard, Path
             Files.createDirectories(log.getParent());
             Process p = processBuilder(jobFile, options.toArray(String[]::new))
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            int rc = p.waitFor();
+            int rc;
+            try {
+                rc = p.waitFor();
+            } catch (InterruptedException e) {
+                // the child must not go on writing into the run folder that a rerun will resume from
+                stop(p);
+                Thread.currentThread().interrupt();
+                throw new WorkInterrupted("expert job " + jobFile);
+            }
             if (rc != 0) {
                 throw new IllegalStateException("expert job " + jobFile + " exited with status " + rc + "; its output is in " + log);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the expert job " + jobFile + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
+        }
+    }
+
+    /** Ends a child job: SIGTERM (its checkpoints are written atomically, so any moment is safe), then SIGKILL. */
+    private static void stop(Process p) {
+        p.destroy();
+        try {
+            if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException again) {
+            p.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for " + jobFile, e);
         }
     }
 }

@@ -1,7 +1,5 @@
 package org.cbtm.train;
 
-import org.cbtm.corpus.TokenShard;
-
 import java.nio.file.Path;
 import java.util.List;
 
@@ -13,13 +11,15 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 
+import org.cbtm.base.Progress;
+import org.cbtm.base.WorkInterrupted;
+import org.cbtm.corpus.TokenShard;
 import org.cbtm.lm.gpt.Devices;
 import org.cbtm.lm.gpt.Gpt;
 import org.cbtm.lm.gpt.GptConfig;
 import org.cbtm.lm.gpt.GptWeights;
 import org.cbtm.lm.gpt.NoGrad;
 import org.cbtm.lm.gpt.TorchRuntime;
-import org.cbtm.base.Progress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -244,6 +244,7 @@ public final class Trainer implements AutoCloseable {
             long mark = System.nanoTime();
             long intervalTokens = 0;
             while (step < end) {
+                WorkInterrupted.check(label);
                 double lr = trainStep();
                 intervalTokens += perStep;
                 if (bar != null) {

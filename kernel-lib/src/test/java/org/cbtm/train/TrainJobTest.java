@@ -13,6 +13,7 @@ import java.util.Map;
 
 import ai.djl.Device;
 import org.cbtm.base.CanonicalJson;
+import org.cbtm.base.WorkInterrupted;
 import org.cbtm.base.Provenance;
 import org.cbtm.lm.gpt.GptConfig;
 import org.cbtm.lm.gpt.GptLM;
@@ -138,6 +139,48 @@ class TrainJobTest {
         assertTrue(output.contains("STARTED"), output);
         assertTrue(job.isDone());
         assertEquals(10, Checkpoint.readInfo(job.finalCheckpoint()).step());
+    }
+
+    /**
+     * Kernel > Interrupt on a cell that waits for an expert job: the child process is stopped (it must not go on
+     * writing into the run folder), the caller gets a {@link WorkInterrupted}, the last checkpoint is usable and a
+     * rerun resumes from it.
+     */
+    @Test
+    void anInterruptedProcessJobStopsItsChildAndARerunResumes(@TempDir Path dir) throws Exception {
+        Path train = dir.resolve("train.shard");
+        TrainerTest.countingCorpus(40, 21).save(train);
+        TrainJob job = new TrainJob(MODEL, TrainerTest.config(2_000).withCheckpointInterval(10), train, null, null,
+                dir.resolve("long"));
+        Path file = job.write(dir.resolve("long.json"));
+        java.util.concurrent.CompletableFuture<Throwable> waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                TrainJob.runProcess(file, dir.resolve("long.log"));
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        }, r -> new Thread(r, "cell").start());
+        Thread cell = null;
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+        while (job.directory().latestIntermediate().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(job.directory().latestIntermediate().isPresent(), "no checkpoint within 2 minutes");
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            cell = t.getName().equals("cell") ? t : cell;
+        }
+        cell.interrupt();
+        Throwable t = waiting.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(t instanceof WorkInterrupted, String.valueOf(t));
+        assertTrue(t.getMessage().contains("running it again resumes"), t.getMessage());
+        assertEquals(0, ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count(),
+                "the child job was stopped");
+        long step = Checkpoint.readInfo(job.directory().latestIntermediate().orElseThrow()).step();
+        assertTrue(step > 0 && step < 2_000 && step % 10 == 0, "step " + step);
+        TrainJob.Result rerun = job.run(false);
+        assertEquals(TrainJob.Outcome.RESUMED, rerun.outcome());
+        assertEquals(2_000, rerun.info().step());
     }
 
     @Test

@@ -93,6 +93,23 @@ class TrainerTest {
         }
     }
 
+    /** An interrupted thread (a notebook's Kernel > Interrupt) stops training between steps, keeping its checkpoints. */
+    @Test
+    void anInterruptStopsTrainingBetweenStepsAndKeepsTheCheckpoints(@TempDir Path dir) throws Exception {
+        TokenShard train = countingCorpus(60, 1);
+        try (Trainer t = Trainer.start(model(0), config(1_000_000).withCheckpointInterval(5), train, null, Device.cpu())
+                .showProgress(false).writeTo(dir)) {
+            Thread.currentThread().interrupt();
+            org.cbtm.base.WorkInterrupted e = assertThrows(org.cbtm.base.WorkInterrupted.class, () -> t.runSteps(1_000_000));
+            assertTrue(Thread.interrupted(), "the interrupt flag stays set for the caller");
+            assertEquals(0, t.step(), "stopped before the next step");
+            assertTrue(e.getMessage().contains("interrupted"));
+            t.runSteps(12);   // not interrupted any more: goes on, and writes checkpoints that a rerun resumes from
+            assertEquals(12, t.step());
+        }
+        assertTrue(new RunDirectory(dir).latestIntermediate().isPresent());
+    }
+
     @Test
     void resumedRunEqualsUninterruptedRunWithoutDropout(@TempDir Path dir) {
         resumeEqualsUninterrupted(0.0, dir);
