@@ -20,12 +20,18 @@ ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 class NotebookFailure(Exception):
-    """A notebook that did not run clean: which one, which cell, what it said."""
+    """A notebook that did not run clean: which one, which cell, what it said.
 
-    def __init__(self, notebook, cell_number, source, error):
+    A cell is named twice: its place among all cells of the file (markdown included, as an editor counts them)
+    and its execution number, the `In [n]` Jupyter shows beside it."""
+
+    def __init__(self, notebook, cell_number, source, error, execution_count=None):
         self.notebook, self.cell_number, self.source, self.error = notebook, cell_number, source, error
+        self.execution_count = execution_count
         first = source.strip().splitlines()[0] if source.strip() else ""
         cell = f"cell {cell_number}" if cell_number is not None else "kernel"
+        if cell_number is not None and execution_count is not None:
+            cell += f" (In [{execution_count}])"
         super().__init__(f"{notebook}: {cell} failed" + (f" (`{first[:100]}`)" if first else "") + f"\n{error}")
 
 
@@ -39,23 +45,33 @@ def error_text(output):
 
 
 def first_error(nb):
-    """(cell number, source, text) of the first error output in a notebook, cells counted from 1, or None.
+    """(cell number, source, text, execution number) of the first error output in a notebook, or None.
 
-    Scanning outputs catches errors that do not raise in nbclient (an error inside %load, for instance)."""
+    Cells are counted from 1 over all cells; the execution number is the cell's `In [n]` (the code cells' own
+    count when the kernel did not number it). Scanning outputs catches errors that do not raise in nbclient."""
+    code_cells = 0
     for index, cell in enumerate(nb.cells, start=1):
         if cell.get("cell_type") != "code":
             continue
+        code_cells += 1
         for output in cell.get("outputs", []):
             text = error_text(output)
             if text is not None:
-                return index, cell.get("source", ""), text
+                return index, cell.get("source", ""), text, cell.get("execution_count") or code_cells
     return None
 
 
-def kernel_started(client, log):
-    """Starts the kernel and waits for its first kernel_info reply, retrying the kernel's start-up race.
+def execution_number(nb, index):
+    """The `In [n]` of cell `index` (0-based), or its place among the code cells."""
+    cell = nb.cells[index]
+    return cell.get("execution_count") or sum(1 for c in nb.cells[:index + 1] if c.get("cell_type") == "code")
 
-    The kernel's own log goes to `log` (a file), not into the runner's output."""
+
+def kernel_started(client, log):
+    """Starts the kernel and waits for its first kernel_info reply; a start that does not answer is retried.
+
+    The kernel's own log goes to `log` (a file), not into the runner's output: its launcher writes there because
+    CBTM_KERNEL_LOG names that file (see run_notebook)."""
     last = None
     for attempt in range(1, START_TRIES + 1):
         try:
@@ -84,16 +100,20 @@ def run_notebook(path, out_dir, kernel_name, cell_timeout, startup_timeout):
     failure = None
     started = time.time()
     os.makedirs(out_dir, exist_ok=True)
-    log = open(os.path.join(out_dir, name[:-len(".ipynb")] + ".kernel.log"), "w")
+    log_path = os.path.join(os.path.abspath(out_dir), name[:-len(".ipynb")] + ".kernel.log")
+    log = open(log_path, "w")
+    os.environ["CBTM_KERNEL_LOG"] = log_path  # the kernel's launcher and the kernel write their log there
     try:
         kernel_started(client, log)
         try:
             for index, cell in enumerate(nb.cells):
                 client.execute_cell(cell, index)
         except CellTimeoutError as e:
-            failure = NotebookFailure(name, index + 1, nb.cells[index].source, f"timed out after {cell_timeout} s: {e}")
+            failure = NotebookFailure(name, index + 1, nb.cells[index].source, f"timed out after {cell_timeout} s: {e}",
+                                      execution_number(nb, index))
         except DeadKernelError as e:
-            failure = NotebookFailure(name, index + 1, nb.cells[index].source, f"the kernel died: {e}")
+            failure = NotebookFailure(name, index + 1, nb.cells[index].source, f"the kernel died: {e}",
+                                      execution_number(nb, index))
         except CellExecutionError:
             pass  # the error output is in the cell: first_error finds it with its text
     except NotebookFailure as e:

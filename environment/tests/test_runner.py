@@ -32,19 +32,20 @@ class ScanningOutputs(unittest.TestCase):
         self.assertIsNone(run_notebooks.first_error(nb))
 
     def test_error_output_is_found_with_its_cell_number_and_text(self):
-        err = {"output_type": "error", "ename": "EvalException", "evalue": "boom",
+        err = {"output_type": "error", "ename": "IllegalStateException", "evalue": "boom",
                "traceback": ["\x1b[31mjava.lang.IllegalStateException: boom\x1b[0m", "   at X.y(Unknown)"]}
         nb = notebook_with_outputs([[], [err]])
-        number, source, text = run_notebooks.first_error(nb)
+        number, source, text, execution = run_notebooks.first_error(nb)
         self.assertEqual(number, 3)  # markdown is cell 1, then the two code cells
+        self.assertEqual(execution, 2)  # not run here: the second code cell, In [2] once run top to bottom
         self.assertEqual(source, "cell1();")
-        self.assertIn("EvalException: boom", text)
+        self.assertIn("IllegalStateException: boom", text)
         self.assertIn("java.lang.IllegalStateException: boom", text)
         self.assertNotIn("\x1b[", text, "ANSI colours are removed")
 
     def test_failure_message_names_notebook_cell_and_source(self):
-        f = run_notebooks.NotebookFailure("nb.ipynb", 4, "var x = 1;\nmore", "Oops: bad")
-        self.assertIn("nb.ipynb: cell 4 failed (`var x = 1;`)", str(f))
+        f = run_notebooks.NotebookFailure("nb.ipynb", 4, "var x = 1;\nmore", "Oops: bad", 2)
+        self.assertIn("nb.ipynb: cell 4 (In [2]) failed (`var x = 1;`)", str(f))
         self.assertIn("Oops: bad", str(f))
 
     def test_missing_notebook_is_a_usage_error(self):
@@ -64,8 +65,11 @@ class RunningInTheKernel(unittest.TestCase):
         with tempfile.TemporaryDirectory() as out:
             r = self.run_runner("failing.ipynb", out)
             self.assertEqual(r.returncode, 1, r.stderr)
-            self.assertIn("failing.ipynb: cell 3 failed (`Object o = null;`)", r.stderr)
+            self.assertIn("failing.ipynb: cell 3 (In [2]) failed (`Object o = null;`)", r.stderr)
             self.assertIn("NullPointerException", r.stderr)
+            self.assertNotIn("EvalException", r.stderr, "the error is named after the real exception")
+            log = open(os.path.join(out, "failing.kernel.log")).read()
+            self.assertIn("Java (C-BTM) kernel", log, "the kernel's log is beside the executed notebook")
             executed = nbformat.read(os.path.join(out, "failing.ipynb"), as_version=4)
             self.assertEqual(executed.cells[3].outputs, [], "execution stops at the failing cell")
             committed = nbformat.read(os.path.join(HERE, "fixtures", "failing.ipynb"), as_version=4)

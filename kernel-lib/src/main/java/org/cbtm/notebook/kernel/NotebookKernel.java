@@ -33,13 +33,16 @@ import org.dflib.jjava.jupyter.kernel.comm.CommManager;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
 import org.dflib.jjava.jupyter.kernel.util.StringStyler;
+import org.dflib.jjava.jupyter.messages.Header;
 import org.dflib.jjava.jupyter.messages.Message;
 import org.dflib.jjava.jupyter.messages.publish.PublishError;
 import org.dflib.jjava.jupyter.messages.publish.PublishExecuteInput;
 import org.dflib.jjava.jupyter.messages.publish.PublishExecuteResult;
 import org.dflib.jjava.jupyter.messages.reply.ErrorReply;
 import org.dflib.jjava.jupyter.messages.reply.ExecuteReply;
+import org.dflib.jjava.jupyter.messages.reply.KernelInfoReply;
 import org.dflib.jjava.jupyter.messages.request.ExecuteRequest;
+import org.dflib.jjava.jupyter.messages.request.KernelInfoRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -321,6 +324,23 @@ public final class NotebookKernel extends BaseKernel {
 
     private static String diagnostics(Shell s, Snippet snippet) {
         return String.join("; ", s.jshell().diagnostics(snippet).map(d -> d.getMessage(Locale.ENGLISH)).toList());
+    }
+
+    /** The protocol's kernel_info_reply carries {@code status: ok}; jjava's leaves it out, so ours adds it. */
+    static final class KernelInfo extends KernelInfoReply {
+        @SuppressWarnings("unused")   // serialized by Gson
+        private final String status = "ok";
+
+        KernelInfo(NotebookKernel k) {
+            super(Header.PROTOCOL_VERISON, k.getName(), k.getVersion(), k.getLanguageInfo(), k.getBanner(),
+                    k.getHelpLinks());
+        }
+    }
+
+    @Override
+    protected void handleKernelInfoRequest(ShellReplyEnvironment env, Message<KernelInfoRequest> message) {
+        env.setBusyDeferIdle();
+        env.reply(new KernelInfo(this));
     }
 
     // ---- interrupt, completion, inspection -------------------------------------------------------------------------
