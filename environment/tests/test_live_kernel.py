@@ -22,6 +22,7 @@ import unittest
 import urllib.request
 import uuid
 
+from tornado.httpclient import HTTPRequest
 from tornado.websocket import websocket_connect
 
 KERNEL = os.environ.get("CBTM_LIVE_KERNEL", "java-cbtm")   # another kernelspec, to compare
@@ -87,7 +88,8 @@ class Channel:
     async def open(self):
         url = (f"ws://127.0.0.1:{self.server.port}/api/kernels/{self.kernel_id}/channels"
                f"?session_id={self.session}&token={self.server.token}")
-        self.ws = await websocket_connect(url)
+        # the server opens the websocket once the kernel has answered kernel_info (or given up waiting)
+        self.ws = await websocket_connect(HTTPRequest(url, connect_timeout=ANSWER_TIMEOUT, request_timeout=ANSWER_TIMEOUT))
         return self
 
     async def send(self, msg_type, content, channel="shell"):
@@ -167,7 +169,7 @@ class LiveKernel(unittest.TestCase):
         return self.server.rest("POST", "/api/kernels", {"name": KERNEL})["id"]
 
     def test_1_many_starts_on_a_loaded_machine_all_answer(self):
-        async def one(sem, times, failures):
+        async def one(sem, times, failures, not_ok):
             async with sem:
                 t0 = time.time()
                 kid = self.start_kernel()
@@ -175,8 +177,9 @@ class LiveKernel(unittest.TestCase):
                 try:
                     ch = await Channel(self.server, kid).open()
                     info = await ch.kernel_info()
-                    assert info["content"]["status"] == "ok", info["content"]
                     times.append(time.time() - t0)
+                    if info["content"].get("status") != "ok":
+                        not_ok.append(f"{kid}: {info['content']}")
                 except Exception as e:  # noqa: BLE001 - a failed start is counted, not raised
                     failures.append(f"{kid}: {type(e).__name__}: {e}")
                 finally:
@@ -185,18 +188,19 @@ class LiveKernel(unittest.TestCase):
                     self.server.rest("DELETE", f"/api/kernels/{kid}")
 
         async def all_starts():
-            sem, times, failures = asyncio.Semaphore(PARALLEL), [], []
-            await asyncio.gather(*(one(sem, times, failures) for _ in range(STARTS)))
-            return times, failures
+            sem, times, failures, not_ok = asyncio.Semaphore(PARALLEL), [], [], []
+            await asyncio.gather(*(one(sem, times, failures, not_ok) for _ in range(STARTS)))
+            return times, failures, not_ok
 
         load = os.getloadavg()[0]
-        times, failures = asyncio.run(all_starts())
+        times, failures, not_ok = asyncio.run(all_starts())
         self.counts["starts answered"] = f"{len(times)}/{STARTS}"
         self.counts["starts that never answered"] = len(failures)
         if times:
             self.counts["seconds to answer (median, max)"] = f"{statistics.median(times):.1f}, {max(times):.1f}"
         self.counts["load average at the start"] = f"{load:.1f}"
         self.assertEqual(failures, [], "kernel starts that never answered kernel_info")
+        self.assertEqual(not_ok, [], "kernel_info replies without status ok")
 
         terminal = open(self.server.terminal).read()
         kernel_lines = [l for l in terminal.splitlines() if "Java (C-BTM) kernel" in l]
