@@ -202,7 +202,8 @@ class LiveKernel(unittest.TestCase):
         self.assertEqual(failures, [], "kernel starts that never answered kernel_info")
         self.assertEqual(not_ok, [], "kernel_info replies without status ok")
 
-        terminal = open(self.server.terminal).read()
+        with open(self.server.terminal) as f:
+            terminal = f.read()
         kernel_lines = [l for l in terminal.splitlines() if "Java (C-BTM) kernel" in l]
         self.assertEqual(len(kernel_lines), STARTS, "one terminal line per kernel start")
         self.assertTrue(all("its log: " in l for l in kernel_lines))

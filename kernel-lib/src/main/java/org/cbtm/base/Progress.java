@@ -100,8 +100,13 @@ public final class Progress implements AutoCloseable {
         set(done + n);
     }
 
-    /** Sets the number of finished items. */
+    /**
+     * Sets the number of finished items. This is also where long work notices an interrupt (a notebook's
+     * Kernel > Interrupt): when the calling thread has been interrupted, it throws {@link WorkInterrupted}, so every
+     * loop that reports progress stops at its next step.
+     */
     public void set(long value) {
+        WorkInterrupted.check(label);
         done = value;
         long now = clock.getAsLong();
         if (now - lastDrawNanos >= minIntervalNanos) {

@@ -107,4 +107,18 @@ class ProgressTest {
         assertThrows(IllegalArgumentException.class,
                 () -> new Progress(" ", 10, "it", recorder, now::get, 0));
     }
+
+    @Test
+    void anInterruptedThreadStopsAtItsNextStep() {
+        Progress p = new Progress("fit", 10, "it", (bar, last) -> { }, () -> 0L, 0);
+        p.advance(1);
+        Thread.currentThread().interrupt();
+        try {
+            WorkInterrupted e = org.junit.jupiter.api.Assertions.assertThrows(WorkInterrupted.class, () -> p.advance(1));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("fit was interrupted"), e.getMessage());
+            org.junit.jupiter.api.Assertions.assertEquals(1, p.done(), "the step that noticed is not counted");
+        } finally {
+            Thread.interrupted();
+        }
+    }
 }
