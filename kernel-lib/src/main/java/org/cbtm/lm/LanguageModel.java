@@ -61,6 +61,34 @@ public interface LanguageModel extends AutoCloseable {
         return sequenceLogProbs(tokens);
     }
 
+    /**
+     * The summed log-probability of each option's tokens after {@code prompt}: {@code sum_j log p(o_j | prompt, o_<j)}
+     * (methods 1.5, few-shot label scoring). {@code prompt} must not be empty; an empty option scores 0. The default
+     * scores {@code prompt + option} once per option; models with a key/value cache override it to run the prompt
+     * once. {@code prompt.length + option.length} must fit {@link #contextLength()}.
+     */
+    default double[] optionLogProbs(int[] prompt, List<int[]> options) {
+        if (prompt.length == 0) {
+            throw new IllegalArgumentException("an option is scored after a prompt of at least one token");
+        }
+        List<int[]> sequences = new ArrayList<>(options.size());
+        for (int[] o : options) {
+            int[] seq = java.util.Arrays.copyOf(prompt, prompt.length + o.length);
+            System.arraycopy(o, 0, seq, prompt.length, o.length);
+            sequences.add(seq);
+        }
+        List<float[]> scores = sequenceLogProbs(sequences);
+        double[] out = new double[options.size()];
+        for (int i = 0; i < out.length; i++) {
+            float[] lp = scores.get(i);
+            // position t-1 scores token t: the option's tokens are t = prompt.length .. end
+            for (int t = prompt.length; t < prompt.length + options.get(i).length; t++) {
+                out[i] += lp[t - 1];
+            }
+        }
+        return out;
+    }
+
     /** Whether {@link #sequenceLogProbs(int[], boolean[])} costs less than scoring every position. */
     default boolean scoresPositionsSparsely() {
         return false;
