@@ -312,6 +312,63 @@ public final class Claims {
                 + "perplexity matrix)", m, List.of(new Check("own expert best on each cluster", diagonal, n)), notebook);
     }
 
+    // ------------------------------------------------------------------ claim 8: few-shot
+
+    /**
+     * Claim 8 from a few-shot summary ({@code org.cbtm.fewshot.FewShotResult#summary()}: columns {@code model, task,
+     * shots, scoring, accuracy}): with direct scoring, the ensemble's accuracy averaged over tasks beats dense's at
+     * each number of shots (main), and at the most shots it beats dense on each task. Ties lose.
+     */
+    public static Claim fewShotEnsembleBeatsDense(Table summary, String ensemble, String dense, String notebook) {
+        Map<Integer, Map<String, Double>> ens = fewShotAccuracy(summary, ensemble);
+        Map<Integer, Map<String, Double>> den = fewShotAccuracy(summary, dense);
+        if (ens.isEmpty() || den.isEmpty()) {
+            throw new IllegalArgumentException("claim 8 needs direct-scoring rows of '" + ensemble + "' and '" + dense
+                    + "' in the few-shot summary");
+        }
+        int meanWins = 0;
+        StringBuilder m = new StringBuilder("mean accuracy over tasks, ensemble vs dense: ");
+        for (var e : ens.entrySet()) {
+            Map<String, Double> d = den.get(e.getKey());
+            if (d == null) {
+                throw new IllegalArgumentException("no dense rows at " + e.getKey() + " shots");
+            }
+            double a = e.getValue().values().stream().mapToDouble(Double::doubleValue).average().orElse(0);
+            double b = d.values().stream().mapToDouble(Double::doubleValue).average().orElse(0);
+            meanWins += a > b ? 1 : 0;
+            m.append(String.format(Locale.ROOT, "%d-shot %.3f vs %.3f; ", e.getKey(), a, b));
+        }
+        int most = ens.keySet().stream().mapToInt(Integer::intValue).max().orElseThrow();
+        int taskWins = 0;
+        for (var t : ens.get(most).entrySet()) {
+            Double d = den.get(most).get(t.getKey());
+            if (d == null) {
+                throw new IllegalArgumentException("no dense result on task " + t.getKey() + " at " + most + " shots");
+            }
+            taskWins += t.getValue() > d ? 1 : 0;
+        }
+        m.append(String.format(Locale.ROOT, "at %d shots the ensemble is ahead on %d of %d tasks", most, taskWins,
+                ens.get(most).size()));
+        List<Check> checks = List.of(
+                new Check("mean accuracy over tasks above dense at each number of shots", meanWins, ens.size()),
+                new Check("above dense on each task at " + most + " shots", taskWins, ens.get(most).size()));
+        return new Claim(8, "few-shot: ensemble beats dense", "few-shot: the clustered ensemble beats dense on average",
+                m.toString(), checks, notebook);
+    }
+
+    /** shots -> (task -> accuracy) of one model's direct-scoring rows. */
+    private static Map<Integer, Map<String, Double>> fewShotAccuracy(Table summary, String model) {
+        Map<Integer, Map<String, Double>> out = new TreeMap<>();
+        for (int i = 0; i < summary.rowCount(); i++) {
+            if (summary.stringColumn("model").get(i).equals(model)
+                    && summary.stringColumn("scoring").get(i).equals("direct")) {
+                out.computeIfAbsent((int) summary.numberColumn("shots").getDouble(i), k -> new TreeMap<>())
+                        .put(summary.stringColumn("task").get(i), summary.numberColumn("accuracy").getDouble(i));
+            }
+        }
+        return out;
+    }
+
     // ------------------------------------------------------------------ claim 9: metadata
 
     /**

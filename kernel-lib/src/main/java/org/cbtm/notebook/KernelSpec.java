@@ -55,6 +55,7 @@ public record KernelSpec(Path javaBin, String classpath, Path project, Path plot
             "org.cbtm.route.*",
             "org.cbtm.ensemble.*",
             "org.cbtm.eval.*",
+            "org.cbtm.fewshot.*",
             "org.cbtm.present.*",
             "org.cbtm.notebook.*",
             "static org.cbtm.notebook.Notebook.*");

@@ -226,4 +226,42 @@ class ClaimsTest {
         assertEquals(2.0, Claims.slope(List.of(0.0, 1.0, 2.0), List.of(1.0, 3.0, 5.0)), 1e-12);
         assertEquals(0.0, Claims.slope(List.of(1.0, 1.0), List.of(1.0, 3.0)), 1e-12);
     }
+
+    private static tech.tablesaw.api.Table fewShot(double[][] ensembleByShotsAndTask, double[][] denseByShotsAndTask) {
+        tech.tablesaw.api.StringColumn model = tech.tablesaw.api.StringColumn.create("model");
+        tech.tablesaw.api.StringColumn task = tech.tablesaw.api.StringColumn.create("task");
+        tech.tablesaw.api.IntColumn shots = tech.tablesaw.api.IntColumn.create("shots");
+        tech.tablesaw.api.StringColumn scoring = tech.tablesaw.api.StringColumn.create("scoring");
+        tech.tablesaw.api.DoubleColumn acc = tech.tablesaw.api.DoubleColumn.create("accuracy");
+        int[] ks = {0, 8};
+        for (int s = 0; s < ks.length; s++) {
+            for (int t = 0; t < 2; t++) {
+                for (String m : new String[] {"ens", "dense"}) {
+                    double a = (m.equals("ens") ? ensembleByShotsAndTask : denseByShotsAndTask)[s][t];
+                    for (String sc : new String[] {"direct", "calibrated"}) {
+                        model.append(m);
+                        task.append("t" + t);
+                        shots.append(ks[s]);
+                        scoring.append(sc);
+                        acc.append(sc.equals("direct") ? a : 1.0); // calibrated rows must be ignored
+                    }
+                }
+            }
+        }
+        return tech.tablesaw.api.Table.create("few-shot", model, task, shots, scoring, acc);
+    }
+
+    @Test
+    void fewShotClaimComparesMeanDirectAccuracyAtEachShotsThenEachTaskAtTheMostShots() {
+        var yes = Claims.fewShotEnsembleBeatsDense(fewShot(new double[][] {{0.6, 0.5}, {0.7, 0.6}},
+                new double[][] {{0.5, 0.5}, {0.6, 0.5}}), "ens", "dense", "11");
+        assertEquals(Claims.Verdict.YES, yes.verdict(), yes.measured());
+        var partly = Claims.fewShotEnsembleBeatsDense(fewShot(new double[][] {{0.5, 0.5}, {0.9, 0.4}},
+                new double[][] {{0.5, 0.5}, {0.6, 0.5}}), "ens", "dense", "11");
+        assertEquals(Claims.Verdict.PARTLY, partly.verdict(), "a tie at 0 shots loses; 1 of 2 tasks at 8 shots");
+        var no = Claims.fewShotEnsembleBeatsDense(fewShot(new double[][] {{0.4, 0.4}, {0.5, 0.5}},
+                new double[][] {{0.5, 0.5}, {0.6, 0.5}}), "ens", "dense", "11");
+        assertEquals(Claims.Verdict.NO, no.verdict());
+        assertEquals(8, no.number());
+    }
 }
