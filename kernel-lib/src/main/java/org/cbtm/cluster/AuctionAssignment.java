@@ -20,6 +20,11 @@ import org.cbtm.math.Parallel;
  * ({@link Options#scaled}) phases with decreasing eps reuse the prices; with integer costs and a final eps below
  * {@code 1/N} the result is exactly optimal.
  *
+ * <p>Finite costs near the double range (whose range, or cost plus price plus eps, would overflow to infinity) are
+ * solved in units of a power of two ({@link CostHeadroom}), the same problem, exactly; when that scaling would round
+ * a cost, or the certifying prices do not fit in a double, an {@link IllegalArgumentException} names the range.
+ * Ordinary costs are not scaled.
+ *
  * <p>The solver works on the K cluster prices (the dual of the problem) rather than on N x K bids; the class keeps
  * its name (the methods say "solved with an auction algorithm") because the problem, eps and guarantee are the
  * reference auction's. Every document starts in its cheapest cluster under the current prices; while a cluster is
@@ -144,12 +149,18 @@ public final class AuctionAssignment {
         Scan scan = Scan.of(cost, k, n, capacities == null && n % k != 0);
         int[] cap = checkedCapacities(capacities, k, n, scan.nearestCounts);
         double[] prices = startPrices(initialPrices, k);
+        // costs near the double range: solved on an exactly scaled copy (the caller's array is not changed)
+        CostHeadroom h = CostHeadroom.of(scan.min, scan.max, prices, options.epsFraction());
+        double[] c = h.scaled(cost, cost.length, false);
+        h.scalePrices(prices);
+        double min = h.down(scan.min);
+        double max = h.down(scan.max);
         int[] strides = levelStrides(n, k);
         Stats st = new Stats();
         // the coarse levels: every 4^j-th row of this matrix, coarsest first
-        levels(cost, k, n, cap, Arrays.copyOf(strides, strides.length - 1), prices,
-                options.epsFraction() * scale(scan.min, scan.max), st);
-        return finish(cost, k, n, cap, options, prices, scan.min, scan.max, null, st);
+        levels(c, k, n, cap, Arrays.copyOf(strides, strides.length - 1), prices,
+                options.epsFraction() * h.scale(min, max), st);
+        return finish(c, k, n, cap, options, prices, min, max, null, st, h);
     }
 
     /**
@@ -194,6 +205,10 @@ public final class AuctionAssignment {
         }
         int n = x.rows();
         int k = centres.rows();
+        if (k < 1) {
+            throw new IllegalArgumentException("K must be >= 1, got " + k + " centres (a 0 x " + centres.cols()
+                    + " centre matrix): pass at least one centre");
+        }
         if (n == 0) {
             throw new IllegalArgumentException("no documents to assign");
         }
@@ -241,15 +256,21 @@ public final class AuctionAssignment {
             int[] coarse = Arrays.copyOf(strides, strides.length - 1);
             final int[] coarseLevels = coarse;
             // the coarse levels on another thread of the pool (this task's, or the common one); this thread computes the
-            // other rows' costs (in parallel blocks that the pool joins once the coarse levels are done)
-            ForkJoinTask<?> coarseTask = ForkJoinTask.adapt(
-                    () -> levels(cost, k, n, cap, coarseLevels, prices, sampleEps, st)).fork();
+            // other rows' costs (in parallel blocks that the pool joins once the coarse levels are done). Costs near the
+            // double range (not ordinary squared distances) skip them: they only provide starting prices, and the costs
+            // are scaled once their whole range is known
+            boolean coarseFits = CostHeadroom.of(sampleRange[0], sampleRange[1],
+                    reducedMagnitude(sampleRange[1], norms, cs), prices, options.epsFraction()) == CostHeadroom.NONE;
+            ForkJoinTask<?> coarseTask = coarseFits ? ForkJoinTask.adapt(
+                    () -> levels(cost, k, n, cap, coarseLevels, prices, sampleEps, st)).fork() : null;
             double[][] rest = new double[cs][];
             for (int task = 1; task < cs; task++) {
                 rest[task] = new double[2];
                 Distances.reducedInto(x, centres, task, cs, cost, norms, normsKnown, rest[task]);
             }
-            coarseTask.join();
+            if (coarseTask != null) {
+                coarseTask.join();
+            }
             range[0] = sampleRange[0];
             range[1] = sampleRange[1];
             for (int task = 1; task < cs; task++) {
@@ -258,7 +279,23 @@ public final class AuctionAssignment {
             }
         }
         checkFinite(range);
-        return finish(cost, k, n, cap, options, prices, range[0], range[1], norms, st);
+        CostHeadroom h = CostHeadroom.of(range[0], range[1], reducedMagnitude(range[1], norms, 1), prices,
+                options.epsFraction());
+        h.scaled(cost, cost.length, true); // our own buffer, rewritten by the next call
+        h.scalePrices(prices);
+        return finish(cost, k, n, cap, options, prices, h.down(range[0]), h.down(range[1]), norms, st, h);
+    }
+
+    /**
+     * A bound on the magnitude of the reduced costs (squared distance less the row norm) of the rows 0, step, ...:
+     * they lie between minus the largest row norm and the largest distance.
+     */
+    private static double reducedMagnitude(double maxDistance, double[] norms, int step) {
+        double m = maxDistance;
+        for (int i = 0; i < norms.length; i += step) {
+            m = Math.max(m, norms[i]);
+        }
+        return m;
     }
 
     private static void checkFinite(double[] range) {
@@ -332,10 +369,13 @@ public final class AuctionAssignment {
         return assignment;
     }
 
-    /** The full level (and, with eps scaling, its later phases), from the coarse levels' prices. */
+    /**
+     * The full level (and, with eps scaling, its later phases), from the coarse levels' prices. {@code cost},
+     * {@code prices}, {@code costMin} and {@code costMax} are in the units of {@code h}; the result in cost units.
+     */
     private static Result finish(double[] cost, int k, int n, int[] cap, Options options, double[] prices,
-                                 double costMin, double costMax, double[] rowOffsets, Stats st) {
-        double scale = scale(costMin, costMax);
+                                 double costMin, double costMax, double[] rowOffsets, Stats st, CostHeadroom h) {
+        double scale = h.scale(costMin, costMax);
         double eps = options.epsFraction() * scale;
         double finalEps = options.finalEpsFraction() * scale;
         int phases = 0;
@@ -348,12 +388,13 @@ public final class AuctionAssignment {
             }
             eps = Math.max(finalEps, eps / options.scalingFactor());
         }
-        double total = 0;
+        double total = 0; // in cost units (a sum of costs near the double range can overflow to infinity)
         for (int i = 0; i < n; i++) {
-            double c = cost[i * k + assignment[i]];
+            double c = h.up(cost[i * k + assignment[i]]);
             total += rowOffsets == null ? c : Math.max(0, c + rowOffsets[i]);
         }
-        return new Result(assignment, st.raises, phases, eps, total, st.moves, prices);
+        return new Result(assignment, st.raises, phases, h.eps(eps, options.finalEpsFraction()), total, st.moves,
+                h.prices(prices));
     }
 
     /** Rows per level: each coarser level takes every 4th row of the next; the coarsest keeps >= 16 per cluster. */

@@ -21,8 +21,8 @@ import org.cbtm.text.tfidf.TfidfTokenizer;
  * {@code TfidfTokenizer}: maximal runs of Python {@code \w} characters, lowercased, at least 2 characters, stop
  * words and numbers out (neither is in the vocabulary); an ASCII word is looked up without allocation, a word with
  * other characters goes through the tf-idf tokenizer itself (lowercasing may split it). The one known difference
- * from lowercasing the whole text: context-dependent lowercasing across a word boundary (a Greek capital sigma before
- * a case-ignorable character), which can pick the other sigma form.
+ * from lowercasing the whole text: context-dependent lowercasing across a word boundary (a Greek capital sigma next to
+ * a case-ignorable non-word character such as ':' or an apostrophe), which can pick the other sigma form.
  */
 final class PrefixState {
     private final CentroidTables tb;

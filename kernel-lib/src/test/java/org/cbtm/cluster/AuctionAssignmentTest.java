@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.cbtm.math.DenseMatrix;
 import org.junit.jupiter.api.Test;
@@ -126,6 +127,179 @@ class AuctionAssignmentTest {
         assertThrows(IllegalArgumentException.class, () -> AuctionAssignment.assign(new double[3], 2, 2));
         assertThrows(IllegalArgumentException.class,
                 () -> AuctionAssignment.assign(new double[] {0, Double.NaN}, 1, 2));
+    }
+
+    /** No centres is a clear error, not a division by zero (N mod K). */
+    @Test
+    void zeroCentresAreRejectedWithAClearMessage() {
+        var e = assertThrows(IllegalArgumentException.class, () -> AuctionAssignment.assign(new DenseMatrix(3, 2),
+                new DenseMatrix(0, 2), AuctionAssignment.Options.reference(), null));
+        assertTrue(e.getMessage().contains("K must be >= 1, got 0 centres"), e.getMessage());
+        assertTrue(e.getMessage().contains("pass at least one centre"), e.getMessage());
+    }
+
+    /**
+     * Fingerprints (hashes of the assignment, the prices, the warm-started assignment and the total) of ordinary
+     * instances, recorded with the solver before costs near the double range were scaled (e30d5b4): ordinary costs
+     * take the same path, bit for bit, with the SIMD and the scalar kernels alike.
+     */
+    @Test
+    void ordinaryCostsGiveTheAssignmentsOfBefore() {
+        int[][] want = {
+            {-719830753, 746252461, -719830753, -648094335},
+            {-719830753, 746252461, -719830753, -648094335},
+            {1224018119, 619084560, -1726284485, 346777644},
+            {-593558303, 45250003, -593558303, 998228607},
+            {-1822470312, -445886746, -1822470312, 237165789},
+            {523430128, -1137628996, 2099668938, 697686043},
+            {-845056707, 2111290369, -845056707, 1088586023},
+            {-169766239, 487292379, 533026147, 502549519},
+        };
+        SplittableRandom r = new SplittableRandom(31);
+        int row = 0;
+        for (int[] nk : new int[][] {{7, 3}, {300, 5}, {5003, 16}, {20000, 32}}) {
+            int n = nk[0];
+            int k = nk[1];
+            double[] cost = randomCost(r, n, k, false);
+            for (var opts : new AuctionAssignment.Options[] {AuctionAssignment.Options.reference(),
+                    AuctionAssignment.Options.scaled(1e-4)}) {
+                var res = AuctionAssignment.assign(cost, k, n, null, opts);
+                var warm = AuctionAssignment.assign(cost, k, n, null, opts, res.clusterPrices());
+                int[] got = {Arrays.hashCode(res.assignment()), Arrays.hashCode(res.clusterPrices()),
+                        Arrays.hashCode(warm.assignment()), Double.hashCode(res.totalCost())};
+                assertArrayEquals(want[row], got, "N = " + n + ", K = " + k + ", " + opts);
+                row++;
+            }
+        }
+    }
+
+    /**
+     * Costs times a power of two near the double range (where max - min + eps used to overflow) are the same problem:
+     * the same assignment, with eps, prices and total times the same power of two, from cold and from warm prices.
+     */
+    @Test
+    void costsNearTheDoubleRangeGiveTheAssignmentOfTheUnscaledCosts() {
+        SplittableRandom r = new SplittableRandom(32);
+        for (int[] nk : new int[][] {{9, 3}, {3000, 8}}) {
+            int n = nk[0];
+            int k = nk[1];
+            double[] cost = randomCost(r, n, k, false);
+            double[] big = new double[cost.length];
+            for (int i = 0; i < cost.length; i++) {
+                big[i] = Math.scalb(cost[i], 1020); // up to 4 * 2^1020, about 4.5e307
+            }
+            double[] bigCopy = big.clone();
+            for (var opts : new AuctionAssignment.Options[] {AuctionAssignment.Options.reference(),
+                    AuctionAssignment.Options.scaled(1e-4)}) {
+                var small = AuctionAssignment.assign(cost, k, n, null, opts);
+                var large = AuctionAssignment.assign(big, k, n, null, opts);
+                assertArrayEquals(small.assignment(), large.assignment());
+                assertEquals(Math.scalb(small.eps(), 1020), large.eps(), 0.0);
+                assertEquals(Math.scalb(small.totalCost(), 1020), large.totalCost(), 0.0);
+                assertArrayEquals(scalb(small.clusterPrices(), 1020), large.clusterPrices(), 0.0);
+                var warmSmall = AuctionAssignment.assign(cost, k, n, null, opts, small.clusterPrices());
+                var warmLarge = AuctionAssignment.assign(big, k, n, null, opts, large.clusterPrices());
+                assertArrayEquals(warmSmall.assignment(), warmLarge.assignment());
+            }
+            assertArrayEquals(bigCopy, big, 0.0, "the caller's costs are not changed");
+        }
+    }
+
+    private static double[] scalb(double[] v, int e) {
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = Math.scalb(v[i], e);
+        }
+        return out;
+    }
+
+    /**
+     * Finite costs of both signs near +-Double.MAX_VALUE, whose range overflows a double: solved, within N eps of the
+     * brute-force optimum, with prices that certify it (all checked in units of 2^-4, where the sums fit).
+     */
+    @Test
+    void costsWhoseRangeOverflowsAreSolved() {
+        var twoByTwo = AuctionAssignment.assign(new double[] {-1e308, 1e308, -1e308, 1e308}, 2, 2);
+        assertArrayEquals(new int[] {1, 1}, ClusterAnalytics.counts(twoByTwo.assignment(), 2));
+        assertEquals(0.0, twoByTwo.totalCost(), 0.0);
+        SplittableRandom r = new SplittableRandom(33);
+        for (int trial = 0; trial < 60; trial++) {
+            int k = 2 + r.nextInt(2);
+            int n = k + r.nextInt(9 - k);
+            double[] cost = new double[n * k];
+            for (int i = 0; i < cost.length; i++) {
+                cost[i] = (2 * r.nextDouble() - 1) * 0.9 * Double.MAX_VALUE;
+            }
+            cost[0] = -0.9 * Double.MAX_VALUE;
+            cost[1] = 0.9 * Double.MAX_VALUE;
+            var opts = trial % 2 == 0 ? AuctionAssignment.Options.reference() : AuctionAssignment.Options.scaled(1e-6);
+            var res = AuctionAssignment.assign(cost, k, n, null, opts);
+            double[] c = scalb(cost, -4);
+            int[] cap = AuctionAssignment.capacities(n, k, nearestCounts(cost, k, n));
+            assertArrayEquals(cap, ClusterAnalytics.counts(res.assignment(), k));
+            double eps = Math.scalb(res.eps(), -4);
+            double[] p = scalb(res.clusterPrices(), -4);
+            double total = 0;
+            for (int i = 0; i < n; i++) {
+                int a = res.assignment()[i];
+                total += c[i * k + a];
+                double best = Double.POSITIVE_INFINITY;
+                for (int j = 0; j < k; j++) {
+                    best = Math.min(best, c[i * k + j] + p[j]);
+                }
+                assertTrue(c[i * k + a] + p[a] <= best + eps * (1 + 1e-9), "trial " + trial + ", row " + i);
+            }
+            double opt = bruteForce(c, n, k, cap);
+            assertTrue(total >= opt * (1 + 1e-12) - 1e-12 * Double.MAX_VALUE, "trial " + trial);
+            assertTrue(total <= opt + n * eps * (1 + 1e-9), "trial " + trial);
+        }
+    }
+
+    /** What cannot be scaled exactly, or certified by prices that fit in a double, is refused with the range. */
+    @Test
+    void costRangesBeyondTheDoublesAreRefusedClearly() {
+        double max = Double.MAX_VALUE;
+        var prices = assertThrows(IllegalArgumentException.class,
+                () -> AuctionAssignment.assign(new double[] {-max, max, -max, max}, 2, 2));
+        assertTrue(prices.getMessage().contains("cost range is too large"), prices.getMessage());
+        assertTrue(prices.getMessage().contains("range 3.595E+308"), prices.getMessage());
+        // a subnormal cost would lose bits when the costs are scaled down
+        var tiny = assertThrows(IllegalArgumentException.class,
+                () -> AuctionAssignment.assign(new double[] {-1e308, 1e308, -1e308, Double.MIN_VALUE}, 2, 2));
+        assertTrue(tiny.getMessage().contains("range 2.000E+308"), tiny.getMessage());
+        var eps = assertThrows(IllegalArgumentException.class, () -> AuctionAssignment.assign(
+                new double[] {0, 1e300, 1e300, 0}, 2, 2, null, new AuctionAssignment.Options(1e300, 1e300, 4)));
+        assertTrue(eps.getMessage().contains("cost range is too large"), eps.getMessage());
+    }
+
+    /** Points so far out that the squared distances come near the double range: the same as the points unscaled. */
+    @Test
+    void pointsNearTheDoubleRangeAreSolved() {
+        SplittableRandom r = new SplittableRandom(34);
+        int n = 3000;
+        int k = 8;
+        DenseMatrix x = clumpedPoints(r, n, 12, k);
+        DenseMatrix c = x.selectRows(KMeans.randomDocumentIndices(n, k, 5));
+        DenseMatrix xs = x.copy();
+        DenseMatrix cs = c.copy();
+        for (DenseMatrix m : new DenseMatrix[] {xs, cs}) {
+            for (int i = 0; i < m.rows(); i++) {
+                for (int j = 0; j < m.cols(); j++) {
+                    m.set(i, j, Math.scalb(m.get(i, j), 505)); // squared distances times 2^1010, up to about 1e306
+                }
+            }
+        }
+        var opts = AuctionAssignment.Options.reference();
+        var small = AuctionAssignment.assign(x, c, opts, null);
+        var large = AuctionAssignment.assign(xs, cs, opts, null);
+        double[] cost = Distances.all(x, c);
+        assertEpsOptimal(cost, k, n, new AuctionAssignment.Result(large.assignment(), 0, 0,
+                Math.scalb(large.eps(), -1010), 0, 0, scalb(large.clusterPrices(), -1010)));
+        assertEquals(Math.scalb(small.eps(), 1010), large.eps(), 1e-12 * large.eps());
+        // from warm prices there are no sample levels: the very same steps
+        var warmSmall = AuctionAssignment.assign(x, c, opts, small.clusterPrices());
+        var warmLarge = AuctionAssignment.assign(xs, cs, opts, scalb(small.clusterPrices(), 1010));
+        assertArrayEquals(warmSmall.assignment(), warmLarge.assignment());
     }
 
     /** Points in clumps around {@code k} random directions, so that the nearest-centre sizes are far from balanced. */

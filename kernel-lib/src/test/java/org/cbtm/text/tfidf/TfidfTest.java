@@ -29,6 +29,26 @@ class TfidfTest {
         assertEquals(318, StopWords.english().size());
     }
 
+    /**
+     * The reference drops a token as a number when {@code token[0].isdigit()}: numeric symbols with a digit value but
+     * Numeric_Type Numeric (U+3220, U+2189, U+10107) are not digits there, so their tokens are kept. Expected tokens
+     * as /usr/bin/python3 (3.11) gives them.
+     */
+    @Test
+    void tokenizerKeepsNumericSymbolsThatPythonDoesNotCallDigits() {
+        TfidfTokenizer t = TfidfTokenizer.reference();
+        assertEquals(List.of("\u3220x", "\u2189a", "\ud800\udd07\ud800\udd07"),
+                t.tokenize("\u3220x \u2189a \ud800\udd07\ud800\udd07 \u00b2nd \u2460b"));
+    }
+
+    /** Capital sigma lowercases by CPython's final-sigma rule (expected tokens from /usr/bin/python3). */
+    @Test
+    void tokenizerLowercasesSigmaAsPython() {
+        TfidfTokenizer t = TfidfTokenizer.reference();
+        assertEquals(List.of("ας1β", "σας", "σας", "ασ"), t.tokenize("ΑΣ1Β ΣΑΣ-ΣΑΣ ΑΣ:Β"));
+        assertEquals(List.of("οδυσσευς_α", "ας_β"), t.tokenize("ΟΔΥΣΣΕΥΣ_Α ΑΣ_Β"));
+    }
+
     private static List<String> corpus() {
         return List.of("the cat sat on the mat", "the dog sat on the log", "cats and dogs",
                 "a mat for a cat", "the and of", "12 345");
