@@ -122,6 +122,11 @@ public final class CbtmExperiment implements AutoCloseable {
         return tokenizer;
     }
 
+    /** The fingerprint of the training texts and tokenizer: an input of every artifact trained on them. */
+    public String trainFingerprint() {
+        return trainPrint;
+    }
+
     public ArtifactStore store() {
         return store;
     }

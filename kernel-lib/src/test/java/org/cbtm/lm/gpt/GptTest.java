@@ -41,6 +41,36 @@ class GptTest {
         assertTrue(p.inputs().isEmpty());
     }
 
+    /** Label scoring on the option positions only equals scoring prompt + option in full (the interface default). */
+    @Test
+    void optionLogProbsEqualFullRecomputation() {
+        org.cbtm.lm.LanguageModel full = new org.cbtm.lm.LanguageModel() {
+            public int vocabSize() { return lm.vocabSize(); }
+            public int contextLength() { return lm.contextLength(); }
+            public long inferenceParameters() { return lm.inferenceParameters(); }
+            public String name() { return "full"; }
+            public float[][] nextTokenLogProbs(List<int[]> c) { return lm.nextTokenLogProbs(c); }
+            public float[] sequenceLogProbs(int[] t) { return lm.sequenceLogProbs(t); }
+            public List<float[]> sequenceLogProbs(List<int[]> t) { return lm.sequenceLogProbs(t); }
+        };
+        SplittableRandom rnd = new SplittableRandom(5);
+        for (int promptLength : new int[] {1, 5, 12}) {
+            int[] prompt = rnd.ints(promptLength, 0, VOCAB).toArray();
+            List<int[]> options = new ArrayList<>();
+            for (int k = 1; k <= 4; k++) {
+                options.add(rnd.ints(k, 0, VOCAB).toArray());
+            }
+            double[] fast = lm.optionLogProbs(prompt, options);
+            double[] slow = full.optionLogProbs(prompt, options);
+            for (int i = 0; i < fast.length; i++) {
+                assertEquals(slow[i], fast[i], 1e-4, "option " + i + " after " + promptLength + " tokens");
+                assertTrue(fast[i] < 0);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> lm.optionLogProbs(new int[14], List.of(new int[3])),
+                "prompt and option beyond the context of 16");
+    }
+
     @Test
     void invalidConfigsFailClearly() {
         var e = assertThrows(IllegalArgumentException.class, () -> new GptConfig(100, 2, 30, 4, 16, 0));
