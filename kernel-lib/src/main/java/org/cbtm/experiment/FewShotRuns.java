@@ -61,8 +61,26 @@ public final class FewShotRuns {
                     CsvTables.write(r.predictionTable(), dir.resolve("predictions.csv"));
                     return Map.of("tasks", suite.tasks().size());
                 });
-        return new Run(CsvTables.read(artifact.file("summary.csv")), CsvTables.read(artifact.file("predictions.csv")),
-                artifact.reused(), artifact.computeSeconds());
+        Table predictions = CsvTables.read(artifact.file("predictions.csv"));
+        // a single model routes nothing: its routing columns are empty, which CSV reads back as text
+        for (String column : List.of("top_expert", "top_weight")) {
+            numeric(predictions, column);
+        }
+        return new Run(CsvTables.read(artifact.file("summary.csv")), predictions, artifact.reused(),
+                artifact.computeSeconds());
+    }
+
+    /** Makes {@code column} a double column (empty cells NaN), so that tables of different models stack. */
+    private static void numeric(Table t, String column) {
+        if (!t.columnNames().contains(column) || t.column(column) instanceof tech.tablesaw.api.DoubleColumn) {
+            return;
+        }
+        tech.tablesaw.api.DoubleColumn d = tech.tablesaw.api.DoubleColumn.create(column);
+        for (int i = 0; i < t.rowCount(); i++) {
+            String v = t.column(column).getString(i);
+            d.append(v == null || v.isBlank() ? Double.NaN : Double.parseDouble(v));
+        }
+        t.replaceColumn(column, d);
     }
 
     /** The baselines (majority, uniform, logistic regression on the shots and on the whole training split). */

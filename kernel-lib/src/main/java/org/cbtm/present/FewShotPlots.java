@@ -60,9 +60,11 @@ public final class FewShotPlots {
             }
             boolean base = baseline.get(e.getKey());
             boolean calibrated = e.getKey().endsWith("(calibrated)");
-            String colour = base ? Palette.ramp(Palette.REFERENCE, b++, Math.max(2, series.size()))
-                    : Palette.method(e.getKey());
-            traces.add(FigureStyle.lines(e.getKey(), x, y, colour, base ? "dot" : calibrated ? "dash" : "solid"));
+            // a method's colour (dense, balanced, random...); its top-1 variant a shade of it; baselines grey
+            String colour = base ? Palette.REFERENCE : e.getKey().contains("top-1")
+                    ? Palette.variant(Palette.method(e.getKey()), 1) : Palette.method(e.getKey());
+            String dash = base ? FigureStyle.dash(1 + b++) : calibrated ? "dash" : "solid";
+            traces.add(FigureStyle.lines(e.getKey(), x, y, colour, dash));
         }
         Map<String, Object> xAxis = FigureStyle.axis("demonstrations in the prompt (shots)");
         xAxis.put("tickvals", new ArrayList<>(allShots));
@@ -81,10 +83,11 @@ public final class FewShotPlots {
             if (!predictions.stringColumn("model").get(i).equals(model)) {
                 continue;
             }
-            int e = (int) predictions.numberColumn("top_expert").getDouble(i);
-            if (e < 0) {
-                continue;
+            double top = predictions.numberColumn("top_expert").getDouble(i);
+            if (Double.isNaN(top) || top < 0) {
+                continue;   // a single model routes nothing
             }
+            int e = (int) top;
             experts.add(e);
             counts.computeIfAbsent(predictions.stringColumn("task").get(i), t -> new TreeMap<>()).merge(e, 1, Integer::sum);
         }
