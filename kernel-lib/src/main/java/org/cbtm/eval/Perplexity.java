@@ -2,11 +2,11 @@ package org.cbtm.eval;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import org.cbtm.base.Futures;
 import org.cbtm.base.Progress;
 import org.cbtm.base.WorkInterrupted;
 import org.cbtm.lm.LanguageModel;
@@ -71,21 +71,7 @@ public final class Perplexity {
                         int batch = b;
                         futures.add(pool.submit(() -> scoreBatch(model, docs, batch, config.batchSize(), nll, tokens, bar)));
                     }
-                    for (Future<?> f : futures) {
-                        f.get();
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new WorkInterrupted("evaluation of " + model.name());
-                } catch (ExecutionException e) {
-                    Throwable c = e.getCause();
-                    if (c instanceof RuntimeException r) {
-                        throw r;
-                    }
-                    if (c instanceof Error err) {
-                        throw err;
-                    }
-                    throw new IllegalStateException(c);
+                    Futures.awaitAll(futures, "evaluation of " + model.name());
                 }
             }
         } finally {

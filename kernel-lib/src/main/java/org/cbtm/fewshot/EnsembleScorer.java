@@ -2,7 +2,6 @@ package org.cbtm.fewshot;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 
 import org.cbtm.ensemble.SparseEnsemble;
 import org.cbtm.eval.EvalSequence;
@@ -24,8 +23,7 @@ public final class EnsembleScorer implements OptionScorer {
     private final Router router;
     private final int keepTop;
     private final String name;
-    private final int vocab;
-    private final int context;
+    private final SparseEnsemble ensemble;
 
     /** All of the router's weights; a generated name when {@code name} is null. */
     public EnsembleScorer(List<? extends LanguageModel> experts, Router router, String name) {
@@ -33,31 +31,15 @@ public final class EnsembleScorer implements OptionScorer {
     }
 
     private EnsembleScorer(List<? extends LanguageModel> experts, Router router, int keepTop, String name) {
-        Objects.requireNonNull(experts, "experts");
-        this.router = Objects.requireNonNull(router, "router");
-        if (experts.isEmpty()) {
-            throw new IllegalArgumentException("an ensemble needs at least one expert");
-        }
-        if (router.numExperts() != experts.size()) {
-            throw new IllegalArgumentException("the router routes over " + router.numExperts() + " experts but "
-                    + experts.size() + " were given");
-        }
         if (keepTop < 1) {
             throw new IllegalArgumentException("keepTop must be >= 1, got " + keepTop);
         }
-        this.experts = List.copyOf(experts);
+        // the sparse ensemble checks the experts against the router and against each other (one tokenizer) and knows
+        // their shortest context: the scorer mixes the same experts, per option instead of per token
+        this.ensemble = new SparseEnsemble(experts, router);
+        this.experts = ensemble.experts();
+        this.router = router;
         this.keepTop = keepTop;
-        this.vocab = this.experts.get(0).vocabSize();
-        int ctx = Integer.MAX_VALUE;
-        for (int k = 0; k < this.experts.size(); k++) {
-            LanguageModel e = this.experts.get(k);
-            if (e.vocabSize() != vocab) {
-                throw new IllegalArgumentException("expert " + k + " (" + e.name() + ") has vocabulary " + e.vocabSize()
-                        + ", expert 0 has " + vocab + ": every expert must share the tokenizer");
-            }
-            ctx = Math.min(ctx, e.contextLength());
-        }
-        this.context = ctx;
         String kept = keepTop < this.experts.size() ? ", top-" + keepTop + " of its weights" : "";
         this.name = name != null ? name : "ensemble of " + this.experts.size() + " (" + router.name() + kept + ")";
     }
@@ -91,13 +73,13 @@ public final class EnsembleScorer implements OptionScorer {
 
     @Override
     public int vocabSize() {
-        return vocab;
+        return ensemble.vocabSize();
     }
 
     /** The shortest context of the experts. */
     @Override
     public int contextLength() {
-        return context;
+        return ensemble.contextLength();
     }
 
     /** The weights this scorer uses for {@code prompt}: the router's, kept to the top {@code keepTop}. */

@@ -6,12 +6,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntConsumer;
 
+import org.cbtm.base.Futures;
 import org.cbtm.base.Progress;
 import org.cbtm.base.WorkInterrupted;
 import org.cbtm.eval.EvalSequence;
@@ -232,25 +232,7 @@ public final class FewShotEvaluation {
                 int index = i;
                 futures.add(pool.submit(() -> body.accept(index)));
             }
-            try {
-                for (Future<?> f : futures) {
-                    f.get();
-                }
-            } catch (InterruptedException e) {
-                futures.forEach(f -> f.cancel(true));
-                Thread.currentThread().interrupt();
-                throw new WorkInterrupted("few-shot evaluation");
-            } catch (ExecutionException e) {
-                futures.forEach(f -> f.cancel(true));
-                Throwable c = e.getCause();
-                if (c instanceof RuntimeException r) {
-                    throw r;
-                }
-                if (c instanceof Error err) {
-                    throw err;
-                }
-                throw new IllegalStateException(c);
-            }
+            Futures.awaitAll(futures, "few-shot evaluation");
         }
     }
 }
