@@ -67,8 +67,34 @@ class GptTest {
                 assertTrue(fast[i] < 0);
             }
         }
+        // a prompt that fills the context but for the option's one token
+        int[] longPrompt = rnd.ints(15, 0, VOCAB).toArray();
+        List<int[]> one = List.of(new int[] {3}, new int[] {7});
+        assertArrayEquals(full.optionLogProbs(longPrompt, one), lm.optionLogProbs(longPrompt, one), 1e-4);
         assertThrows(IllegalArgumentException.class, () -> lm.optionLogProbs(new int[14], List.of(new int[3])),
                 "prompt and option beyond the context of 16");
+    }
+
+    /** A prefix extended through the key/value cache token by token gives the same next-token log-probs. */
+    @Test
+    void theKeyValueCacheExtendsAPrefixAsFullRecomputationDoes() {
+        int[] seq = new SplittableRandom(9).ints(10, 0, VOCAB).toArray();
+        GptLM one = lm;
+        try (Gpt gpt = Gpt.create(one.config(), Device.cpu(), 7);
+             ai.djl.ndarray.NDManager m = gpt.manager().newSubManager();
+             NoGrad ignored = NoGrad.enter()) {
+            GptLM same = GptLM.of(gpt.weights(), Device.cpu());
+            Gpt.KvCache cache = null;
+            for (int t = 0; t < seq.length; t++) {
+                Gpt.Step s = gpt.step(m.create(new long[] {seq[t]}, new ai.djl.ndarray.types.Shape(1, 1)), cache);
+                cache = s.cache();
+                float[] cached = gpt.logits(s.hidden().reshape(1, -1)).logSoftmax(1).toFloatArray();
+                float[] full = same.nextTokenLogProbs(List.of(java.util.Arrays.copyOf(seq, t + 1)))[0];
+                assertArrayEquals(full, cached, 1e-4f, "after " + (t + 1) + " tokens");
+            }
+            assertEquals(seq.length, cache.length());
+            same.close();
+        }
     }
 
     @Test
