@@ -35,6 +35,8 @@ public final class FewShotRuns {
                        List<Integer> shots, int seeds, int maxTestExamples, int contextLength, PromptFormat format,
                        int recipe) {
         static final int RECIPE = 1;
+        /** 2: the k-shot logistic baseline answers the training majority for inputs with no known word. */
+        static final int BASELINE_RECIPE = 2;
     }
 
     /**
@@ -102,7 +104,7 @@ public final class FewShotRuns {
     /** The baselines (majority, uniform, logistic regression on the shots and on the whole training split). */
     public static Table baselines(CbtmExperiment exp, TaskSuite suite, FewShotConfig protocol) {
         Key key = new Key(null, -1, "baselines", suite.config(), protocol.shots(), protocol.seeds(),
-                protocol.maxTestExamples(), protocol.contextLength(), protocol.format(), Key.RECIPE);
+                protocol.maxTestExamples(), protocol.contextLength(), protocol.format(), Key.BASELINE_RECIPE);
         var artifact = exp.store().getOrCompute("fewshot-baselines", key, Map.of("tokenizer", exp.tokenizer().sha256()),
                 dir -> {
                     FewShotResult r = new FewShotEvaluation(exp.tokenizer(), protocol).baselines(suite.tasks());
