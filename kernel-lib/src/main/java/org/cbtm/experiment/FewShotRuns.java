@@ -31,9 +31,12 @@ public final class FewShotRuns {
     }
 
     /** What decides the result: the config, the task suite's settings and the protocol (not threads or progress). */
-    private record Key(CbtmConfig config, String model, org.cbtm.fewshot.TaskConfig tasks, List<Integer> shots,
-                       int seeds, int maxTestExamples, int contextLength, PromptFormat format, int recipe) {
+    private record Key(CbtmConfig config, int expert, String model, org.cbtm.fewshot.TaskConfig tasks,
+                       List<Integer> shots, int seeds, int maxTestExamples, int contextLength, PromptFormat format,
+                       int recipe) {
         static final int RECIPE = 1;
+        /** 2: the k-shot logistic baseline answers the training majority for inputs with no known word. */
+        static final int BASELINE_RECIPE = 2;
     }
 
     /**
@@ -43,7 +46,21 @@ public final class FewShotRuns {
      */
     public static Run evaluate(CbtmExperiment exp, CbtmConfig config, String model, TaskSuite suite,
                                FewShotConfig protocol) {
-        Key key = new Key(config, model, suite.config(), protocol.shots(), protocol.seeds(), protocol.maxTestExamples(),
+        return evaluate(exp, config, -1, model, suite, protocol);
+    }
+
+    /** The same for expert {@code expert} of the config alone (the ensemble against each of its experts). */
+    public static Run evaluateExpert(CbtmExperiment exp, CbtmConfig config, int expert, String model, TaskSuite suite,
+                                     FewShotConfig protocol) {
+        if (expert < 0 || expert >= config.k()) {
+            throw new IllegalArgumentException("expert " + expert + " of a config with K = " + config.k());
+        }
+        return evaluate(exp, config, expert, model, suite, protocol);
+    }
+
+    private static Run evaluate(CbtmExperiment exp, CbtmConfig config, int expert, String model, TaskSuite suite,
+                                FewShotConfig protocol) {
+        Key key = new Key(config, expert, model, suite.config(), protocol.shots(), protocol.seeds(), protocol.maxTestExamples(),
                 protocol.contextLength(), protocol.format(), Key.RECIPE);
         var artifact = exp.store().getOrCompute("fewshot", key, Map.of("train", exp.trainFingerprint(),
                 "tokenizer", exp.tokenizer().sha256()), dir -> {
@@ -51,7 +68,8 @@ public final class FewShotRuns {
                     FewShotResult r;
                     List<LanguageModel> experts = exp.experts(config).loadAll();
                     try {
-                        OptionScorer scorer = config.isDense() ? new ModelScorer(experts.get(0), model)
+                        OptionScorer scorer = expert >= 0 ? new ModelScorer(experts.get(expert), model)
+                                : config.isDense() ? new ModelScorer(experts.get(0), model)
                                 : new EnsembleScorer(experts, exp.router(config), model);
                         r = eval.evaluate(scorer, suite.tasks());
                     } finally {
@@ -85,8 +103,8 @@ public final class FewShotRuns {
 
     /** The baselines (majority, uniform, logistic regression on the shots and on the whole training split). */
     public static Table baselines(CbtmExperiment exp, TaskSuite suite, FewShotConfig protocol) {
-        Key key = new Key(null, "baselines", suite.config(), protocol.shots(), protocol.seeds(),
-                protocol.maxTestExamples(), protocol.contextLength(), protocol.format(), Key.RECIPE);
+        Key key = new Key(null, -1, "baselines", suite.config(), protocol.shots(), protocol.seeds(),
+                protocol.maxTestExamples(), protocol.contextLength(), protocol.format(), Key.BASELINE_RECIPE);
         var artifact = exp.store().getOrCompute("fewshot-baselines", key, Map.of("tokenizer", exp.tokenizer().sha256()),
                 dir -> {
                     FewShotResult r = new FewShotEvaluation(exp.tokenizer(), protocol).baselines(suite.tasks());

@@ -80,7 +80,9 @@ public final class Baselines {
     /**
      * Logistic regression (Smile, L2 penalty {@link #LAMBDA}) on tf-idf features fitted on {@code train}'s texts
      * (the project's scikit-learn-like vectoriser, no pruning). Only the classes present in {@code train} can be
-     * predicted; with a single class it is always that class (confidence 1).
+     * predicted; with a single class it is always that class (confidence 1). A test input without any word of the
+     * training texts gets the most frequent training class (equal ones: a draw seeded by the example's id), with its
+     * training frequency as the confidence.
      */
     public static Predictions logistic(List<Example> train, List<Example> test) {
         if (train.isEmpty()) {
@@ -112,15 +114,36 @@ public final class Baselines {
         SparseLogisticRegression model = SparseLogisticRegression.fit(new SparseDataset<>(data, cols),
                 new LogisticRegression.Options(LAMBDA, 1e-5, 500));
         SparseArray[] tx = rows(fit.vectorizer().transform(test.stream().map(Example::text).toList()));
+        int[] trainCounts = new int[present.length];
+        train.forEach(e -> trainCounts[index[e.label()]]++);
         int[] p = new int[test.size()];
         double[] conf = new double[test.size()];
         double[] post = new double[present.length];
         for (int i = 0; i < tx.length; i++) {
+            if (tx[i].isEmpty()) {
+                // No word the training texts had: the regression has no evidence, only its intercepts, which with a
+                // few balanced shots differ by optimisation noise that favours one class for every such input (with
+                // 4 shots most test inputs are like that). The class frequencies are what the intercepts stand for.
+                int c = mostFrequent(trainCounts, test.get(i).id());
+                p[i] = present[c];
+                conf[i] = (double) trainCounts[c] / train.size();
+                continue;
+            }
             int c = model.predict(tx[i], post);
             p[i] = present[c];
             conf[i] = post[c];
         }
         return new Predictions(p, conf);
+    }
+
+    /** The most frequent class; equal ones are broken by a draw seeded by the example's id (no class is favoured). */
+    static int mostFrequent(int[] counts, String exampleId) {
+        int max = Arrays.stream(counts).max().orElseThrow();
+        int[] tied = java.util.stream.IntStream.range(0, counts.length).filter(c -> counts[c] == max).toArray();
+        if (tied.length == 1) {
+            return tied[0];
+        }
+        return tied[new SplittableRandom(SplitAssigner.hash64("fewshot-logistic-tie:" + exampleId)).nextInt(tied.length)];
     }
 
     private static SparseArray[] rows(CsrMatrix m) {

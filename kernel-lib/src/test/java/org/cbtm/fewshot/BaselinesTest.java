@@ -54,4 +54,27 @@ class BaselinesTest {
         assertArrayEquals(u1.predicted(), Baselines.uniform(task, task.test(), 3).predicted(), "seeded");
         assertEquals(0.5, u1.confidence()[0]);
     }
+
+    @Test
+    void inputsWithoutAnyTrainingWordGetTheTrainingMajorityOrAnEvenDraw() {
+        Task task = fruitsAndCars();
+        List<Item> unseen = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            unseen.add(new Item("u" + i, "zebra" + i + " quokka", i % 2));
+        }
+        Task probe = Fixtures.task("unseen", Fixtures.verbalizers("fruit", " fruit", "car", " car"), " It is a",
+                List.of(new Item("f", "apple banana", 0), new Item("c", "engine wheel brake fast car", 1)), unseen, 32);
+        // unbalanced training texts (12 fruit, 8 car): the majority, with its frequency as the confidence
+        Baselines.Predictions p = Baselines.logistic(task.train(), probe.test());
+        for (int i = 0; i < p.predicted().length; i++) {
+            assertEquals(0, p.predicted()[i]);
+            assertEquals(12.0 / 20, p.confidence()[i], 1e-12);
+        }
+        // one shot per class: neither class is favoured (the fitted intercepts are not left to decide), seeded per example
+        Baselines.Predictions q = Baselines.logistic(probe.train(), probe.test());
+        long fruit = java.util.Arrays.stream(q.predicted()).filter(c -> c == 0).count();
+        assertTrue(fruit > 70 && fruit < 130, fruit + " of 200 unseen inputs predicted fruit");
+        assertArrayEquals(q.predicted(), Baselines.logistic(probe.train(), probe.test()).predicted(), "deterministic");
+        assertEquals(0.5, q.confidence()[0], 1e-12);
+    }
 }

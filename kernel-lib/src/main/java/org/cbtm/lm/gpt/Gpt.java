@@ -233,6 +233,65 @@ public final class Gpt extends AbstractBlock implements AutoCloseable {
         return layerNorm(x, lnfGamma, lnfBeta);
     }
 
+    /**
+     * Keys and values of a prefix, one (B, heads, T, head width) pair per layer: what later tokens attend to. It
+     * lives in the NDScope of the call that made it.
+     */
+    public record KvCache(List<NDArray> keys, List<NDArray> values, int length) {
+
+        /** The same prefix for {@code b} continuations (a batch-1 cache repeated along the batch axis). */
+        public KvCache repeat(int b) {
+            return new KvCache(keys.stream().map(k -> k.repeat(0, b)).toList(),
+                    values.stream().map(v -> v.repeat(0, b)).toList(), length);
+        }
+    }
+
+    /** Hidden states of the tokens of one {@link #step} call, and the cache that now also holds them. */
+    public record Step(NDArray hidden, KvCache cache) {
+    }
+
+    /**
+     * Inference with a key/value cache: hidden states (B, T, width) of {@code tokens} (B, T) that follow the prefix
+     * in {@code past} (null: no prefix), at positions {@code past.length()} onwards, and the cache extended by them.
+     * Equal to {@link #hidden} on the whole sequence, without recomputing the prefix.
+     */
+    public Step step(NDArray tokens, KvCache past) {
+        long b = tokens.getShape().get(0);
+        long t = tokens.getShape().get(1);
+        int offset = past == null ? 0 : past.length();
+        if (offset + t > config.contextLength()) {
+            throw new IllegalArgumentException(offset + " cached and " + t + " new tokens exceed the context length "
+                    + config.contextLength());
+        }
+        NDArray positions = wpe.getArray().get(new NDIndex("{}:{}", offset, offset + t));
+        NDArray x = tokens.getNDArrayInternal().embedding(tokens, wte.getArray(), SparseFormat.DENSE).head().add(positions);
+        // new token i sits at position offset + i and sees every position up to its own
+        NDArray mask = causalMask.get(new NDIndex("{}:{}, :{}", offset, offset + t, offset + t));
+        List<NDArray> keys = new ArrayList<>();
+        List<NDArray> values = new ArrayList<>();
+        int heads = config.heads();
+        int hd = config.headWidth();
+        for (int i = 0; i < blocks.size(); i++) {
+            Layer layer = blocks.get(i);
+            NDList qkv = Linear.linear(layerNorm(x, layer.ln1Gamma, layer.ln1Beta), layer.qkvW.getArray(),
+                    layer.qkvB.getArray()).head().split(3, 2);
+            NDArray q = qkv.get(0).reshape(b, t, heads, hd).transpose(0, 2, 1, 3).mul(1.0 / Math.sqrt(hd));
+            NDArray k = qkv.get(1).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
+            NDArray v = qkv.get(2).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
+            if (past != null) {
+                k = past.keys().get(i).concat(k, 2);
+                v = past.values().get(i).concat(v, 2);
+            }
+            keys.add(k);
+            values.add(v);
+            NDArray weights = q.matMul(k.transpose(0, 1, 3, 2)).add(mask).softmax(-1);
+            NDArray y = weights.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, config.width());
+            x = x.add(Linear.linear(y, layer.projW.getArray(), layer.projB.getArray()).head());
+            x = x.add(mlp(layer, layerNorm(x, layer.ln2Gamma, layer.ln2Beta)));
+        }
+        return new Step(layerNorm(x, lnfGamma, lnfBeta), new KvCache(keys, values, offset + (int) t));
+    }
+
     /** Causal multi-head self-attention of (B, T, d) inputs. */
     private NDArray attention(Layer layer, NDArray h, NDArray mask, long b, long t, boolean training) {
         int heads = config.heads();

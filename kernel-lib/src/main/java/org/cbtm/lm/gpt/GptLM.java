@@ -180,9 +180,9 @@ public final class GptLM implements LanguageModel, HasProvenance {
     }
 
     /**
-     * Few-shot label scoring (methods 1.5): the prompt followed by each option, all options in one batch, with
-     * logits computed only at the positions that predict an option's tokens. The output layer over a large vocabulary
-     * is most of a small model's cost, and a prompt of T tokens would otherwise pay for T of them per option.
+     * Few-shot label scoring (methods 1.5) with a key/value cache: the prompt runs once, and every option continues
+     * from its cached state, all options in one batch, with logits only where an option's tokens are predicted (the
+     * output layer over a large vocabulary is most of a small model's cost).
      */
     @Override
     public double[] optionLogProbs(int[] prompt, List<int[]> options) {
@@ -194,40 +194,46 @@ public final class GptLM implements LanguageModel, HasProvenance {
         if (maxOption == 0) {
             return out;
         }
-        // inputs: the prompt and all but the last token of the option (right-padded; the causal mask hides the padding)
-        int len = prompt.length + maxOption - 1;
-        check(new int[len + 1], "the prompt with its longest option");
+        check(new int[prompt.length + maxOption], "the prompt with its longest option");
         check(prompt, "the prompt");
         int b = options.size();
-        long[] inputs = new long[b * len];
+        int len = maxOption - 1; // option tokens fed after the prompt: all but each option's last
+        long[] inputs = new long[b * Math.max(1, len)];
+        long[] firstTargets = new long[b];
         List<Long> rows = new ArrayList<>();
         List<Long> targets = new ArrayList<>();
         List<Integer> owner = new ArrayList<>();
         for (int r = 0; r < b; r++) {
             int[] o = check(options.get(r), "option " + r);
-            for (int j = 0; j < prompt.length; j++) {
-                inputs[r * len + j] = prompt[j];
-            }
+            firstTargets[r] = o.length == 0 ? 0 : o[0];
             for (int j = 0; j + 1 < o.length; j++) {
-                inputs[r * len + prompt.length + j] = o[j];
-            }
-            for (int j = 0; j < o.length; j++) {
-                rows.add((long) r * len + prompt.length - 1 + j); // the position that predicts option token j
-                targets.add((long) o[j]);
+                inputs[r * len + j] = o[j];
+                rows.add((long) r * len + j); // the option position that predicts token j + 1
+                targets.add((long) o[j + 1]);
                 owner.add(r);
             }
         }
-        float[] picked;
+        float[] first;
+        float[] rest = new float[0];
         try (NoGrad ignored = NoGrad.enter(); NDManager m = model.manager().newSubManager(); NDScope scope = new NDScope()) {
-            NDArray hidden = model.hidden(m.create(inputs, new Shape(b, len)), false).reshape(-1, model.config().width());
-            NDArray selected = hidden.get(new NDIndex("{}", m.create(rows.stream().mapToLong(Long::longValue).toArray())));
-            NDArray logProbs = model.logits(selected).logSoftmax(1);
-            long[] t = targets.stream().mapToLong(Long::longValue).toArray();
-            picked = logProbs.gather(m.create(t, new Shape(t.length, 1)), 1).toFloatArray();
+            long[] p = Arrays.stream(prompt).asLongStream().toArray();
+            Gpt.Step cached = model.step(m.create(p, new Shape(1, p.length)), null);
+            NDArray last = cached.hidden().get(new NDIndex("0, -1:"));   // (1, width): predicts each option's first token
+            first = model.logits(last).logSoftmax(1).reshape(-1).get(new NDIndex("{}", m.create(firstTargets))).toFloatArray();
+            if (!rows.isEmpty()) {
+                Gpt.Step cont = model.step(m.create(inputs, new Shape(b, len)), cached.cache().repeat(b));
+                NDArray hidden = cont.hidden().reshape(-1, model.config().width());
+                NDArray selected = hidden.get(new NDIndex("{}", m.create(rows.stream().mapToLong(Long::longValue).toArray())));
+                long[] t = targets.stream().mapToLong(Long::longValue).toArray();
+                rest = model.logits(selected).logSoftmax(1).gather(m.create(t, new Shape(t.length, 1)), 1).toFloatArray();
+            }
             scope.suppressNotUsedWarning();
         }
-        for (int i = 0; i < picked.length; i++) {
-            out[owner.get(i)] += picked[i];
+        for (int r = 0; r < b; r++) {
+            out[r] = options.get(r).length == 0 ? 0 : first[r];
+        }
+        for (int i = 0; i < rest.length; i++) {
+            out[owner.get(i)] += rest[i];
         }
         return out;
     }

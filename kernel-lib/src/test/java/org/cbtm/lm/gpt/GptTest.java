@@ -41,9 +41,31 @@ class GptTest {
         assertTrue(p.inputs().isEmpty());
     }
 
-    /** Label scoring on the option positions only equals scoring prompt + option in full (the interface default). */
+    /**
+     * Weights scaled up from GPT-2's small initialisation, so that attention is far from uniform and outputs depend
+     * strongly on positions and on every earlier token: a wrong cache offset or mask shows (an idea from the
+     * parallel KV-cache work).
+     */
+    static GptWeights sharpWeights() {
+        try (Gpt gpt = Gpt.create(lm.config(), Device.cpu(), 11)) {
+            java.util.Map<String, float[]> scaled = new java.util.LinkedHashMap<>();
+            SplittableRandom rnd = new SplittableRandom(3);
+            gpt.weights().tensors().forEach((name, values) -> {
+                float[] v = values.clone();
+                boolean affine = name.contains("gamma") || name.contains("beta");
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = affine ? (float) (v[i] + 0.3 * rnd.nextGaussian()) : 12 * v[i];
+                }
+                scaled.put(name, v);
+            });
+            return new GptWeights(lm.config(), scaled);
+        }
+    }
+
+    /** Label scoring through the key/value cache equals scoring prompt + option in full (the interface default). */
     @Test
     void optionLogProbsEqualFullRecomputation() {
+        GptLM lm = GptLM.of(sharpWeights(), Device.cpu());
         org.cbtm.lm.LanguageModel full = new org.cbtm.lm.LanguageModel() {
             public int vocabSize() { return lm.vocabSize(); }
             public int contextLength() { return lm.contextLength(); }
@@ -67,8 +89,34 @@ class GptTest {
                 assertTrue(fast[i] < 0);
             }
         }
+        // a prompt that fills the context but for the option's one token
+        int[] longPrompt = rnd.ints(15, 0, VOCAB).toArray();
+        List<int[]> one = List.of(new int[] {3}, new int[] {7});
+        assertArrayEquals(full.optionLogProbs(longPrompt, one), lm.optionLogProbs(longPrompt, one), 1e-4);
         assertThrows(IllegalArgumentException.class, () -> lm.optionLogProbs(new int[14], List.of(new int[3])),
                 "prompt and option beyond the context of 16");
+        lm.close();
+    }
+
+    /** A prefix extended through the key/value cache token by token gives the same next-token log-probs. */
+    @Test
+    void theKeyValueCacheExtendsAPrefixAsFullRecomputationDoes() {
+        int[] seq = new SplittableRandom(9).ints(10, 0, VOCAB).toArray();
+        try (Gpt gpt = Gpt.create(sharpWeights(), Device.cpu());
+             ai.djl.ndarray.NDManager m = gpt.manager().newSubManager();
+             NoGrad ignored = NoGrad.enter()) {
+            GptLM same = GptLM.of(gpt.weights(), Device.cpu());
+            Gpt.KvCache cache = null;
+            for (int t = 0; t < seq.length; t++) {
+                Gpt.Step s = gpt.step(m.create(new long[] {seq[t]}, new ai.djl.ndarray.types.Shape(1, 1)), cache);
+                cache = s.cache();
+                float[] cached = gpt.logits(s.hidden().reshape(1, -1)).logSoftmax(1).toFloatArray();
+                float[] full = same.nextTokenLogProbs(List.of(java.util.Arrays.copyOf(seq, t + 1)))[0];
+                assertArrayEquals(full, cached, 1e-4f, "after " + (t + 1) + " tokens");
+            }
+            assertEquals(seq.length, cache.length());
+            same.close();
+        }
     }
 
     @Test
