@@ -38,7 +38,7 @@ class ArchitectureTest {
     private static final String MATH = "org.cbtm.math..";
     private static final String[] DATA = {"org.cbtm.corpus..", "org.cbtm.text.."};
     private static final String[] DOMAIN = {"org.cbtm.cluster..", "org.cbtm.lm..", "org.cbtm.route..",
-            "org.cbtm.train..", "org.cbtm.ensemble..", "org.cbtm.eval..", "org.cbtm.fewshot.."};
+            "org.cbtm.train..", "org.cbtm.ensemble..", "org.cbtm.eval..", "org.cbtm.fewshot..", "org.cbtm.moe.."};
     private static final String PRESENT = "org.cbtm.present..";
     private static final String EXPERIMENT = "org.cbtm.experiment..";
     private static final String NOTEBOOK = "org.cbtm.notebook..";

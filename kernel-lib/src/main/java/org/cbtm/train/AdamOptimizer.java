@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -86,6 +87,16 @@ public final class AdamOptimizer implements AutoCloseable {
      * arrays belong to the caller's NDScope.
      */
     public void step(double lr) {
+        step(lr, Set.of());
+    }
+
+    /**
+     * {@link #step(double)}, leaving the parameters in {@code idle} exactly as they are (no decay, no moment
+     * update): the experts of an MoE layer that received no token in this step, whose zero gradients PyTorch
+     * would skip (djl-notes). Adam's bias correction uses the one update count of the optimiser, where PyTorch
+     * counts per tensor: an expert idle in some steps gets a slightly different step size than in PyTorch.
+     */
+    public void step(double lr, Set<Parameter> idle) {
         try (NoGrad ignored = NoGrad.enter()) {
             List<NDArray> grads = new ArrayList<>(params.size());
             for (Parameter p : params) {
@@ -106,6 +117,10 @@ public final class AdamOptimizer implements AutoCloseable {
             boolean decoupled = config.optimizer() == TrainConfig.Optimizer.ADAMW;
             for (int i = 0; i < params.size(); i++) {
                 NDArray p = params.get(i).getArray();
+                if (idle.contains(params.get(i))) {
+                    JniUtils.zeroGrad((PtNDArray) p);
+                    continue;
+                }
                 NDArray g = grads.get(i);
                 if (wd > 0 && decays[i]) {
                     if (decoupled) {

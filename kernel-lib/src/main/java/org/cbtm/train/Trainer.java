@@ -20,6 +20,7 @@ import org.cbtm.lm.gpt.GptConfig;
 import org.cbtm.lm.gpt.GptWeights;
 import org.cbtm.lm.gpt.NoGrad;
 import org.cbtm.lm.gpt.TorchRuntime;
+import org.cbtm.lm.moe.MoeTrace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -149,6 +150,21 @@ public final class Trainer implements AutoCloseable {
                                  TokenShard train, TokenShard valid, Device device) {
         return new Trainer(Gpt.create(parent.weights().withConfig(model), device), parent.optimizer(), config, train,
                 valid, parent.info().lineageTokens(), parentPath, parent.info());
+    }
+
+    /**
+     * A new run from {@code init} with fresh optimiser moments: a model made from trained ones rather than branched
+     * from one checkpoint (a sparse-upcycled MoE, methods 4; a Branch-Train-MiX merge, methods 5). {@code parent}
+     * (may be null) is recorded as its parent and {@code ancestorTokens} as the tokens its ingredients were
+     * trained on, so the lineage's compute is not lost.
+     */
+    public static Trainer startFrom(GptWeights init, long ancestorTokens, Checkpoint parent, String parentPath,
+                                    TrainConfig config, TokenShard train, TokenShard valid, Device device) {
+        if (ancestorTokens < 0) {
+            throw new IllegalArgumentException("ancestorTokens must be >= 0, got " + ancestorTokens);
+        }
+        return new Trainer(Gpt.create(init, device), null, config, train, valid, ancestorTokens, parentPath,
+                parent == null ? null : parent.info());
     }
 
     /** Continues the run saved in {@code checkpoint} (its own configs) on the same shards. */
@@ -304,11 +320,12 @@ public final class Trainer implements AutoCloseable {
             NDArray x = sm.create(inputs, new Shape(b, len));
             NDArray y = sm.create(targets, new Shape(b, len));
             NDArray loss;
+            MoeTrace trace = new MoeTrace();
             try (GradientCollector collector = engine.newGradientCollector()) {
-                loss = model.loss(x, y, true);
+                loss = model.loss(x, y, true, trace);
                 collector.backward(loss);
             }
-            optimizer.step(lr);
+            optimizer.step(lr, trace.idleParameters());
             try (NoGrad ignored = NoGrad.enter()) {
                 lossSum.addi(loss); // stays on the device: no host round trip per step
             }

@@ -94,7 +94,7 @@ public record TransformerExperts(GptConfig model, TrainConfig training, long see
     @Override
     public ComputeAccount account(Path artifact) {
         CheckpointInfo info = Checkpoint.readInfo(artifact);
-        return ComputeAccount.neural(info.tokensSeen(), model.nonEmbeddingParameters(), info.trainSeconds(),
+        return ComputeAccount.neural(info.tokensSeen(), model.activeNonEmbeddingParameters(), info.trainSeconds(),
                 info.device());
     }
 

@@ -25,6 +25,9 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 
+import org.cbtm.lm.moe.MoeLayer;
+import org.cbtm.lm.moe.MoeTrace;
+
 /**
  * A GPT-style decoder in the manner of nanoGPT, written out in one place:
  *
@@ -36,8 +39,12 @@ import ai.djl.util.PairList;
  *   logits = LNf(x) . wte^T                                  output layer tied to the token embedding
  * </pre>
  *
- * Every tensor is a {@link Parameter} of this one block (no child blocks), named like nanoGPT's
- * ({@code h0.attn.qkv.weight}, ...), so saving, copying, averaging and the optimiser all walk one ordered list.
+ * With {@link GptConfig#moe()} set, the MLP of the chosen blocks is a {@link MoeLayer} (E such MLPs and a router,
+ * methods 4): the sparse-upcycled and Branch-Train-MiX models are this same class.
+ *
+ * <p>Every tensor is a {@link Parameter} of this block (MoE layers are child blocks whose parameters carry the
+ * full name), named like nanoGPT's ({@code h0.attn.qkv.weight}, ..., {@code h1.moe.e3.fc.weight}), so saving,
+ * copying, averaging and the optimiser all walk one ordered list.
  * Initialisation follows GPT-2: weights N(0, 0.02), the two residual projections N(0, 0.02 / sqrt(2 layers)),
  * biases 0, LayerNorms (1, 0); the numbers come from a seeded Java generator, so a seed gives the same model
  * on every device and engine build.
@@ -61,10 +68,10 @@ public final class Gpt extends AbstractBlock implements AutoCloseable {
     private NDManager manager;
     private NDArray causalMask;
 
-    /** One transformer block's parameters. */
+    /** One transformer block's parameters; an MoE block has {@code moe} instead of the four MLP tensors. */
     private record Layer(Parameter ln1Gamma, Parameter ln1Beta, Parameter qkvW, Parameter qkvB,
                          Parameter projW, Parameter projB, Parameter ln2Gamma, Parameter ln2Beta,
-                         Parameter fcW, Parameter fcB, Parameter fc2W, Parameter fc2B) {
+                         Parameter fcW, Parameter fcB, Parameter fc2W, Parameter fc2B, MoeLayer moe) {
     }
 
     private Gpt(GptConfig config) {
@@ -75,6 +82,8 @@ public final class Gpt extends AbstractBlock implements AutoCloseable {
         wpe = param("wpe", Parameter.Type.WEIGHT, config.contextLength(), d);
         for (int i = 0; i < config.layers(); i++) {
             String p = "h" + i + ".";
+            boolean sparse = config.moeBlock(i);
+            MoeLayer moe = sparse ? addChildBlock(p + "moe", new MoeLayer(p + "moe", config.width(), config.moe())) : null;
             blocks.add(new Layer(
                     param(p + "ln1.gamma", Parameter.Type.GAMMA, d),
                     param(p + "ln1.beta", Parameter.Type.BETA, d),
@@ -84,10 +93,11 @@ public final class Gpt extends AbstractBlock implements AutoCloseable {
                     param(p + "attn.proj.bias", Parameter.Type.BIAS, d),
                     param(p + "ln2.gamma", Parameter.Type.GAMMA, d),
                     param(p + "ln2.beta", Parameter.Type.BETA, d),
-                    param(p + "mlp.fc.weight", Parameter.Type.WEIGHT, 4 * d, d),
-                    param(p + "mlp.fc.bias", Parameter.Type.BIAS, 4 * d),
-                    param(p + "mlp.proj.weight", Parameter.Type.WEIGHT, d, 4 * d),
-                    param(p + "mlp.proj.bias", Parameter.Type.BIAS, d)));
+                    sparse ? null : param(p + "mlp.fc.weight", Parameter.Type.WEIGHT, 4 * d, d),
+                    sparse ? null : param(p + "mlp.fc.bias", Parameter.Type.BIAS, 4 * d),
+                    sparse ? null : param(p + "mlp.proj.weight", Parameter.Type.WEIGHT, d, 4 * d),
+                    sparse ? null : param(p + "mlp.proj.bias", Parameter.Type.BIAS, d),
+                    moe));
         }
         lnfGamma = param("lnf.gamma", Parameter.Type.GAMMA, d);
         lnfBeta = param("lnf.beta", Parameter.Type.BETA, d);
@@ -102,7 +112,7 @@ public final class Gpt extends AbstractBlock implements AutoCloseable {
         TorchRuntime.engine();
         Gpt gpt = new Gpt(config);
         int index = 0;
-        for (Parameter p : gpt.getDirectParameters().values()) {
+        for (Parameter p : gpt.parameters()) {
             p.setInitializer(seededInit(p, gpt.initStd(p.getName()), mix(seed, index++)));
         }
         gpt.allocate(device);
@@ -113,7 +123,7 @@ public final class Gpt extends AbstractBlock implements AutoCloseable {
     public static Gpt create(GptWeights weights, Device device) {
         TorchRuntime.engine();
         Gpt gpt = new Gpt(weights.config());
-        for (Parameter p : gpt.getDirectParameters().values()) {
+        for (Parameter p : gpt.parameters()) {
             float[] values = weights.tensor(p.getName());
             p.setInitializer((m, shape, type) -> ownedCopy(m, values, shape));
         }
@@ -132,9 +142,23 @@ public final class Gpt extends AbstractBlock implements AutoCloseable {
         causalMask = ownedCopy(manager, mask, new Shape(t, t));
     }
 
-    /** Standard deviation of a parameter's initial values; 0 means "constant" (LayerNorm, biases). */
+    @Override
+    protected void initializeChildBlocks(NDManager m, DataType dataType, Shape... inputShapes) {
+        Shape hidden = new Shape(1, config.contextLength(), config.width());
+        for (ai.djl.nn.Block child : getChildren().values()) {
+            child.initialize(m, dataType, hidden);
+        }
+    }
+
+    /**
+     * Standard deviation of a parameter's initial values; 0 means "constant" (LayerNorm, biases), negative means
+     * uniform in [0, 1) (an MoE router, as the C-BTM baseline initialises it).
+     */
     private double initStd(String name) {
-        if (name.endsWith("attn.proj.weight") || name.endsWith("mlp.proj.weight")) {
+        if (name.endsWith(".router.weight")) {
+            return -1;
+        }
+        if (name.endsWith(".proj.weight")) { // attn.proj, mlp.proj and every MoE expert's proj
             return INIT_STD / Math.sqrt(2.0 * config.layers());
         }
         return name.endsWith("weight") || name.equals("wte") || name.equals("wpe") ? INIT_STD : 0;
@@ -146,6 +170,11 @@ public final class Gpt extends AbstractBlock implements AutoCloseable {
             float[] values = new float[Math.toIntExact(shape.size())];
             if (gamma) {
                 Arrays.fill(values, 1f);
+            } else if (std < 0) {
+                SplittableRandom random = new SplittableRandom(seed);
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = (float) random.nextDouble();
+                }
             } else if (std > 0) {
                 SplittableRandom random = new SplittableRandom(seed);
                 for (int i = 0; i < values.length; i++) {
@@ -186,16 +215,16 @@ public final class Gpt extends AbstractBlock implements AutoCloseable {
         return manager;
     }
 
-    /** Parameters in their fixed order (the order of {@link GptWeights}). */
+    /** Parameters in their fixed order (the order of {@link GptWeights}): this block's, then each MoE layer's. */
     public List<Parameter> parameters() {
-        return new ArrayList<>(getDirectParameters().values());
+        return new ArrayList<>(getParameters().values());
     }
 
     /** Name and shape of every parameter of a model of this shape, in order. */
     public static Map<String, Shape> parameterShapes(GptConfig config) {
         Gpt shell = new Gpt(config);
         Map<String, Shape> shapes = new LinkedHashMap<>();
-        for (Parameter p : shell.getDirectParameters().values()) {
+        for (Parameter p : shell.parameters()) {
             shapes.put(p.getName(), p.getShape());
         }
         return shapes;
@@ -204,7 +233,7 @@ public final class Gpt extends AbstractBlock implements AutoCloseable {
     /** A copy of every parameter's values (host memory). */
     public GptWeights weights() {
         Map<String, float[]> tensors = new LinkedHashMap<>();
-        for (Parameter p : getDirectParameters().values()) {
+        for (Parameter p : parameters()) {
             tensors.put(p.getName(), p.getArray().toFloatArray());
         }
         return new GptWeights(config, tensors);
@@ -215,6 +244,14 @@ public final class Gpt extends AbstractBlock implements AutoCloseable {
      * T at most the context length.
      */
     public NDArray hidden(NDArray tokens, boolean training) {
+        return hidden(tokens, training, null);
+    }
+
+    /**
+     * {@link #hidden(NDArray, boolean)}, with the routing of every MoE layer recorded in {@code trace} (may be
+     * null; a dense model records nothing).
+     */
+    public NDArray hidden(NDArray tokens, boolean training, MoeTrace trace) {
         Shape shape = tokens.getShape();
         long b = shape.get(0);
         long t = shape.get(1);
@@ -228,7 +265,7 @@ public final class Gpt extends AbstractBlock implements AutoCloseable {
         NDArray mask = t == config.contextLength() ? causalMask : causalMask.get(new NDIndex(":{}, :{}", t, t));
         for (Layer layer : blocks) {
             x = x.add(dropout(attention(layer, layerNorm(x, layer.ln1Gamma, layer.ln1Beta), mask, b, t, training), training));
-            x = x.add(dropout(mlp(layer, layerNorm(x, layer.ln2Gamma, layer.ln2Beta)), training));
+            x = x.add(dropout(ffn(layer, layerNorm(x, layer.ln2Gamma, layer.ln2Beta), training, trace), training));
         }
         return layerNorm(x, lnfGamma, lnfBeta);
     }
@@ -287,7 +324,7 @@ public final class Gpt extends AbstractBlock implements AutoCloseable {
             NDArray weights = q.matMul(k.transpose(0, 1, 3, 2)).add(mask).softmax(-1);
             NDArray y = weights.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, config.width());
             x = x.add(Linear.linear(y, layer.projW.getArray(), layer.projB.getArray()).head());
-            x = x.add(mlp(layer, layerNorm(x, layer.ln2Gamma, layer.ln2Beta)));
+            x = x.add(ffn(layer, layerNorm(x, layer.ln2Gamma, layer.ln2Beta), false, null));
         }
         return new Step(layerNorm(x, lnfGamma, lnfBeta), new KvCache(keys, values, offset + (int) t));
     }
@@ -304,6 +341,11 @@ public final class Gpt extends AbstractBlock implements AutoCloseable {
         NDArray weights = dropout(q.matMul(kT).add(mask).softmax(-1), training);
         NDArray y = weights.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, config.width());
         return Linear.linear(y, layer.projW.getArray(), layer.projB.getArray()).head();
+    }
+
+    /** The block's feed-forward part: the dense MLP, or its MoE layer. */
+    private NDArray ffn(Layer layer, NDArray h, boolean training, MoeTrace trace) {
+        return layer.moe == null ? mlp(layer, h) : layer.moe.forward(h, training, trace);
     }
 
     private NDArray mlp(Layer layer, NDArray h) {
@@ -333,8 +375,18 @@ public final class Gpt extends AbstractBlock implements AutoCloseable {
      * Logits are flattened to (B*T, V) before the log-softmax (djl-notes: the loss does not take (B, T, V)).
      */
     public NDArray loss(NDArray inputs, NDArray targets, boolean training) {
-        NDArray logProbs = logits(hidden(inputs, training)).reshape(-1, config.vocabSize()).logSoftmax(1);
-        return logProbs.gather(targets.reshape(-1, 1), 1).mean().neg();
+        return loss(inputs, targets, training, training && config.moe() != null ? new MoeTrace() : null);
+    }
+
+    /**
+     * The loss, with {@code trace} recording the MoE layers' routing; while training, the MoE layers' weighted
+     * auxiliary losses (load balancing, z-loss) are added to the cross-entropy (an evaluation loss is the
+     * cross-entropy alone).
+     */
+    public NDArray loss(NDArray inputs, NDArray targets, boolean training, MoeTrace trace) {
+        NDArray logProbs = logits(hidden(inputs, training, trace)).reshape(-1, config.vocabSize()).logSoftmax(1);
+        NDArray loss = logProbs.gather(targets.reshape(-1, 1), 1).mean().neg();
+        return training && trace != null && trace.auxLoss() != null ? loss.add(trace.auxLoss()) : loss;
     }
 
     @Override

@@ -1,5 +1,9 @@
 package org.cbtm.lm.gpt;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import org.cbtm.lm.moe.MoeConfig;
+
 /**
  * The shape of a GPT-style decoder ({@link Gpt}): token and learned position embeddings, {@code layers}
  * pre-norm blocks of causal self-attention and a GELU MLP (4x wide), a final LayerNorm and an output layer
@@ -11,8 +15,17 @@ package org.cbtm.lm.gpt;
  * @param heads         attention heads; each has width / heads dimensions
  * @param contextLength longest sequence the model sees (the number of learned positions)
  * @param dropout       dropout rate on attention weights, residual branches and embeddings while training
+ * @param moe           null for a dense model; otherwise which blocks' FFNs are mixture-of-experts layers
+ *                      ({@link org.cbtm.lm.moe.MoeLayer}) and how they route
  */
-public record GptConfig(int vocabSize, int layers, int width, int heads, int contextLength, double dropout) {
+@JsonInclude(JsonInclude.Include.NON_NULL) // a dense model's header reads as it did before MoE existed
+public record GptConfig(int vocabSize, int layers, int width, int heads, int contextLength, double dropout,
+                        MoeConfig moe) {
+
+    /** A dense model. */
+    public GptConfig(int vocabSize, int layers, int width, int heads, int contextLength, double dropout) {
+        this(vocabSize, layers, width, heads, contextLength, dropout, null);
+    }
 
     public GptConfig {
         if (vocabSize < 2) {
@@ -37,6 +50,10 @@ public record GptConfig(int vocabSize, int layers, int width, int heads, int con
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
         }
+        if (moe != null && moe.moeLayers(layers) == 0) {
+            throw new IllegalArgumentException("an MoE placed " + moe.placement() + " gives no MoE layer in a model of "
+                    + layers + " block(s): use at least 2 blocks or placement EVERY");
+        }
     }
 
     /**
@@ -53,11 +70,21 @@ public record GptConfig(int vocabSize, int layers, int width, int heads, int con
     }
 
     public GptConfig withDropout(double rate) {
-        return new GptConfig(vocabSize, layers, width, heads, contextLength, rate);
+        return new GptConfig(vocabSize, layers, width, heads, contextLength, rate, moe);
     }
 
     public GptConfig withContextLength(int positions) {
-        return new GptConfig(vocabSize, layers, width, heads, positions, dropout);
+        return new GptConfig(vocabSize, layers, width, heads, positions, dropout, moe);
+    }
+
+    /** The same model with mixture-of-experts layers as {@code config} says (null: dense). */
+    public GptConfig withMoe(MoeConfig config) {
+        return new GptConfig(vocabSize, layers, width, heads, contextLength, dropout, config);
+    }
+
+    /** Whether block {@code block} has an MoE layer instead of the dense FFN. */
+    public boolean moeBlock(int block) {
+        return moe != null && moe.appliesTo(block);
     }
 
     /** Same tensors (everything but the dropout rate, which only matters while training). */
@@ -69,15 +96,47 @@ public record GptConfig(int vocabSize, int layers, int width, int heads, int con
         return width / heads;
     }
 
-    /** Parameters of one block: two LayerNorms, qkv and output projections, the 4x MLP (weights and biases). */
+    /** Parameters of one dense block: two LayerNorms, qkv and output projections, the 4x MLP (weights and biases). */
     public long blockParameters() {
-        long d = width;
-        return 12 * d * d + 13 * d;
+        return attentionParameters() + ffnParameters();
     }
 
-    /** Parameters that are not embeddings (methods 6): the blocks and the final LayerNorm. */
+    /** The part of a block that is not its FFN: two LayerNorms, qkv and output projections. */
+    private long attentionParameters() {
+        long d = width;
+        return 4 * d * d + 8 * d;
+    }
+
+    /** One FFN (one expert of an MoE layer): 4x up and down projections with biases. */
+    public long ffnParameters() {
+        long d = width;
+        return 8 * d * d + 5 * d;
+    }
+
+    /**
+     * Parameters that are not embeddings (methods 6): the blocks and the final LayerNorm; an MoE layer counts all
+     * its experts and its router.
+     */
     public long nonEmbeddingParameters() {
-        return layers * blockParameters() + 2L * width;
+        return blockParameterSum(moe == null ? 0 : moe.experts());
+    }
+
+    /**
+     * The non-embedding parameters that run for one token (methods 6): a dense model's all; in an MoE layer the
+     * top-k experts and the router. Training FLOPs are counted with these.
+     */
+    public long activeNonEmbeddingParameters() {
+        return blockParameterSum(moe == null ? 0 : moe.topK());
+    }
+
+    private long blockParameterSum(int expertsCounted) {
+        long n = 2L * width;
+        for (int i = 0; i < layers; i++) {
+            n += moeBlock(i)
+                    ? attentionParameters() + expertsCounted * ffnParameters() + (long) moe.experts() * width
+                    : blockParameters();
+        }
+        return n;
     }
 
     /** Every parameter: token embedding (shared with the output layer), position embedding and the rest. */
@@ -85,13 +144,16 @@ public record GptConfig(int vocabSize, int layers, int width, int heads, int con
         return (long) vocabSize * width + (long) contextLength * width + nonEmbeddingParameters();
     }
 
-    /** Training FLOPs by the convention of methods 6: {@code 6 * non-embedding parameters * tokens}. */
+    /**
+     * Training FLOPs by the convention of methods 6: {@code 6 * non-embedding parameters * tokens}, with an MoE's
+     * active parameters (top-k experts and the router per MoE layer).
+     */
     public double trainingFlops(long tokens) {
-        return 6.0 * nonEmbeddingParameters() * tokens;
+        return 6.0 * activeNonEmbeddingParameters() * tokens;
     }
 
-    /** "GPT 4L/256d". */
+    /** "GPT 4L/256d", "GPT 4L/256d MoE 8x top-2". */
     public String shortName() {
-        return "GPT " + layers + "L/" + width + "d";
+        return "GPT " + layers + "L/" + width + "d" + (moe == null ? "" : " " + moe.shortName());
     }
 }
