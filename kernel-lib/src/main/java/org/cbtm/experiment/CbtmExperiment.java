@@ -127,6 +127,16 @@ public final class CbtmExperiment implements AutoCloseable {
         return trainPrint;
     }
 
+    /** Fingerprint of the test texts (what evaluations are keyed by). */
+    public String testFingerprint() {
+        return testPrint;
+    }
+
+    /** How this experiment measures perplexity (context length, batching, threads). */
+    public EvalConfig evalConfig() {
+        return evalConfig;
+    }
+
     public ArtifactStore store() {
         return store;
     }

@@ -356,6 +356,52 @@ public final class Claims {
                 m.toString(), checks, notebook);
     }
 
+    // ------------------------------------------------------------------ claim 7: against the upcycled MoE
+
+    /**
+     * Claim 7 from {@link MoeComparison}'s table (columns method, budget, perplexity): C-BTM's ensemble below the
+     * sparse-upcycled MoE trained with the same FLOPs at each budget; and its lead (the MoE's perplexity over
+     * C-BTM's, as a ratio) larger at each budget than at the one before.
+     */
+    public static Claim cbtmBeatsUpcycledMoe(Table comparison, String notebook) {
+        Map<Long, Double> cbtm = perplexityByBudget(comparison, MoeComparison.CBTM);
+        Map<Long, Double> moe = perplexityByBudget(comparison, MoeComparison.MOE);
+        if (cbtm.isEmpty() || !cbtm.keySet().equals(moe.keySet())) {
+            throw new IllegalArgumentException("claim 7 needs C-BTM and upcycled-MoE rows at the same budgets, got "
+                    + cbtm.keySet() + " and " + moe.keySet());
+        }
+        int wins = 0;
+        int grows = 0;
+        double previous = Double.NaN;
+        StringBuilder m = new StringBuilder("perplexity at equal training FLOPs, C-BTM vs upcycled MoE: ");
+        for (var e : cbtm.entrySet()) {
+            double c = e.getValue();
+            double x = moe.get(e.getKey());
+            wins += c < x ? 1 : 0;
+            double lead = x / c;
+            grows += !Double.isNaN(previous) && lead > previous ? 1 : 0;
+            previous = lead;
+            m.append(String.format(Locale.ROOT, "budget %,d tokens: %.1f vs %.1f (MoE / C-BTM %.3f); ", e.getKey(), c, x, lead));
+        }
+        List<Check> checks = new ArrayList<>();
+        checks.add(new Check("C-BTM below the upcycled MoE at each budget", wins, cbtm.size()));
+        if (cbtm.size() > 1) {
+            checks.add(new Check("C-BTM's lead larger than at the budget before", grows, cbtm.size() - 1));
+        }
+        return new Claim(7, "C-BTM beats the upcycled MoE", "C-BTM beats the sparse-upcycled MoE at equal training "
+                + "compute, increasingly with budget", m.toString().replaceAll("; $", ""), checks, notebook);
+    }
+
+    private static Map<Long, Double> perplexityByBudget(Table t, String method) {
+        Map<Long, Double> out = new TreeMap<>();
+        for (int i = 0; i < t.rowCount(); i++) {
+            if (t.stringColumn("method").get(i).equals(method)) {
+                out.put((long) t.numberColumn("budget").getDouble(i), t.numberColumn("perplexity").getDouble(i));
+            }
+        }
+        return out;
+    }
+
     /** shots -> (task -> accuracy) of one model's direct-scoring rows. */
     private static Map<Integer, Map<String, Double>> fewShotAccuracy(Table summary, String model) {
         Map<Integer, Map<String, Double>> out = new TreeMap<>();

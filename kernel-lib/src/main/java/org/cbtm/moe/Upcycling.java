@@ -6,6 +6,10 @@ import java.util.SplittableRandom;
 
 import ai.djl.ndarray.types.Shape;
 
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
 import org.cbtm.lm.gpt.Gpt;
 import org.cbtm.lm.gpt.GptConfig;
 import org.cbtm.lm.gpt.GptWeights;
@@ -55,5 +59,53 @@ public final class Upcycling {
             }
         }
         return new GptWeights(target, tensors);
+    }
+
+    /**
+     * What upcycling did to block {@code block}: one row per tensor of its MoE layer (and its attention, copied
+     * unchanged) with its shape, the dense tensor it came from, the largest absolute difference to it, and the
+     * range of its values (the router's is [0, 1)).
+     */
+    public static Table inspect(GptWeights dense, GptWeights moe, int block) {
+        if (!moe.config().moeBlock(block)) {
+            throw new IllegalArgumentException("block " + block + " of " + moe.config().shortName() + " has no MoE layer");
+        }
+        StringColumn tensor = StringColumn.create("tensor");
+        StringColumn shape = StringColumn.create("shape");
+        StringColumn source = StringColumn.create("copied from");
+        DoubleColumn diff = DoubleColumn.create("max |difference|");
+        DoubleColumn min = DoubleColumn.create("min");
+        DoubleColumn max = DoubleColumn.create("max");
+        String prefix = "h" + block + ".";
+        for (Map.Entry<String, Shape> e : Gpt.parameterShapes(moe.config()).entrySet()) {
+            String name = e.getKey();
+            if (!name.startsWith(prefix)) {
+                continue;
+            }
+            float[] v = moe.tensor(name);
+            String from = ExpertTensors.isRouter(name) ? "(new: uniform in [0, 1))"
+                    : ExpertTensors.expertOf(name) >= 0 ? ExpertTensors.denseName(name) : name;
+            tensor.append(name);
+            shape.append(e.getValue().toString());
+            source.append(from);
+            diff.append(from.startsWith("(") ? Double.NaN : maxAbsDifference(v, dense.tensor(from)));
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            for (float x : v) {
+                lo = Math.min(lo, x);
+                hi = Math.max(hi, x);
+            }
+            min.append(lo);
+            max.append(hi);
+        }
+        return Table.create("block " + block + " after upcycling", tensor, shape, source, diff, min, max);
+    }
+
+    private static double maxAbsDifference(float[] a, float[] b) {
+        double m = 0;
+        for (int i = 0; i < a.length; i++) {
+            m = Math.max(m, Math.abs((double) a[i] - b[i]));
+        }
+        return m;
     }
 }

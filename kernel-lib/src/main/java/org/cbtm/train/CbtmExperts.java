@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.LinkedHashMap;
 
 import org.cbtm.lm.LanguageModel;
 
@@ -122,6 +124,24 @@ public record CbtmExperts(ExpertKind kind, Path seed, List<Path> experts, long b
      * Empty for n-gram experts (counting has no curve).
      */
     public Table lossCurves() {
+        Map<String, Path> logs = new LinkedHashMap<>();
+        Map<String, Long> offsets = new LinkedHashMap<>();
+        if (seed != null) {
+            logs.put("seed", seed.getParent().resolve("metrics.csv"));
+            offsets.put("seed", 0L);
+            for (int k = 0; k < experts.size(); k++) {
+                logs.put("expert " + k, experts.get(k).getParent().resolve("metrics.csv"));
+                offsets.put("expert " + k, seedTokens());
+            }
+        }
+        return lossCurves(logs, offsets);
+    }
+
+    /**
+     * Metrics logs as one loss-curve table (the columns of {@link #lossCurves()}): run name to its {@code metrics.csv}
+     * (a missing file adds no rows) and to the tokens its ancestors trained before it.
+     */
+    public static Table lossCurves(Map<String, Path> logs, Map<String, Long> ancestorTokens) {
         StringColumn run = StringColumn.create("run");
         LongColumn step = LongColumn.create("step");
         LongColumn tokens = LongColumn.create("tokens");
@@ -130,13 +150,9 @@ public record CbtmExperts(ExpertKind kind, Path seed, List<Path> experts, long b
         DoubleColumn valid = DoubleColumn.create("valid_loss");
         DoubleColumn lr = DoubleColumn.create("lr");
         DoubleColumn speed = DoubleColumn.create("tokens_per_s");
-        if (seed != null) {
-            long seedTokens = seedTokens();
-            append("seed", seed.getParent().resolve("metrics.csv"), 0, run, step, tokens, lineage, train, valid, lr, speed);
-            for (int k = 0; k < experts.size(); k++) {
-                append("expert " + k, experts.get(k).getParent().resolve("metrics.csv"), seedTokens,
-                        run, step, tokens, lineage, train, valid, lr, speed);
-            }
+        for (var e : logs.entrySet()) {
+            append(e.getKey(), e.getValue(), ancestorTokens.getOrDefault(e.getKey(), 0L), run, step, tokens, lineage,
+                    train, valid, lr, speed);
         }
         return Table.create("loss curves", run, step, tokens, lineage, train, valid, lr, speed);
     }

@@ -190,7 +190,7 @@ public final class CbtmTraining {
     }
 
     /** Writes a shard unless an identical file is already there (so re-runs keep files and their timestamps). */
-    private static Path saveIfChanged(TokenShard shard, Path file) {
+    public static Path saveIfChanged(TokenShard shard, Path file) {
         if (Files.isRegularFile(file) && TokenShard.load(file).equals(shard)) {
             return file;
         }

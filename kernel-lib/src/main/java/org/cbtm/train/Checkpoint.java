@@ -123,10 +123,23 @@ public record Checkpoint(CheckpointInfo info, GptWeights weights, AdamState opti
         for (Checkpoint c : checkpoints) {
             lineage += c.info().tokensSeen();
         }
-        CheckpointInfo info = new CheckpointInfo(FORMAT, avg.config(), null, 0, true, 0, 0, 0, lineage, null, null,
-                Double.NaN, 0, null, description + " with weights " + Arrays.toString(w), first,
-                java.time.Instant.now().toString(), org.cbtm.base.Provenance.currentLibraryVersion());
-        return new Checkpoint(info, avg, null);
+        return derived(avg, first, lineage, description + " with weights " + Arrays.toString(w));
+    }
+
+    /**
+     * A model made from trained ones rather than by training (a parameter average, a sparse-upcycled MoE, a
+     * Branch-Train-MiX merge), without optimiser state: a run branched from it starts with fresh moments.
+     *
+     * @param weights        the model
+     * @param parent         the header of the main ingredient (its lineage travels along), or null
+     * @param lineageTokens  tokens its ingredients were trained on, together
+     * @param description    how it was made, recorded where a trained checkpoint records its parent's path
+     */
+    public static Checkpoint derived(GptWeights weights, CheckpointInfo parent, long lineageTokens, String description) {
+        CheckpointInfo info = new CheckpointInfo(FORMAT, weights.config(), null, 0, true, 0, 0, 0, lineageTokens, null,
+                null, Double.NaN, 0, null, description, parent, java.time.Instant.now().toString(),
+                org.cbtm.base.Provenance.currentLibraryVersion());
+        return new Checkpoint(info, weights, null);
     }
 
     private static DataInputStream open(Path file) throws IOException {

@@ -54,14 +54,16 @@ public record CheckpointInfo(String format, GptConfig model, TrainConfig train, 
 
     /**
      * The checkpoint as the library's one {@link Provenance}: kind "gpt expert" (branched from a parent), "gpt model"
-     * (trained from scratch, e.g. a C-BTM seed) or "gpt average" (parameter averaging); config the model and
+     * (trained from scratch, e.g. a C-BTM seed), "gpt average" (parameter averaging) or "gpt moe (upcycled or
+     * merged)" (an MoE made from dense models, before training); config the model and
      * training configs; inputs the fingerprints of the training and held-out shards, the tokens seen (alone and
      * with the ancestors'), the steps, the device of the last session and the parent's provenance fingerprint;
      * seed the training seed (0 for an average).
      */
     @Override
     public Provenance provenance() {
-        String kind = train == null ? "gpt average" : parent != null ? "gpt expert" : "gpt model";
+        String kind = train == null ? (model.moe() != null ? "gpt moe (upcycled or merged)" : "gpt average")
+                : parent != null ? "gpt expert" : "gpt model";
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("model", model);
         if (train != null) {

@@ -1,17 +1,9 @@
 package org.cbtm.train;
 
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-
-import org.cbtm.base.AtomicFiles;
 
 /**
  * The metrics of a run: kept in memory (for plots) and, when a file is given, appended to a CSV one row at a
@@ -21,28 +13,17 @@ import org.cbtm.base.AtomicFiles;
 final class MetricsLog implements AutoCloseable {
 
     private final List<TrainMetrics> rows = new ArrayList<>();
-    private final BufferedWriter out;
+    private final StepCsvFile out;
 
     private MetricsLog(Path file, long keepUpToStep) {
         if (file == null) {
             out = null;
             return;
         }
-        try {
-            StringBuilder kept = new StringBuilder(TrainMetrics.CSV_HEADER).append('\n');
-            if (keepUpToStep > 0 && Files.isRegularFile(file)) {
-                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                    TrainMetrics row = parseOrNull(line);
-                    if (row != null && row.step() <= keepUpToStep) {
-                        rows.add(row);
-                        kept.append(line).append('\n');
-                    }
-                }
-            }
-            AtomicFiles.writeString(file, kept.toString());
-            out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the metrics log " + file + ": " + e.getMessage(), e);
+        List<String> kept = new ArrayList<>();
+        out = new StepCsvFile(file, TrainMetrics.CSV_HEADER, keepUpToStep, MetricsLog::stepOrNull, kept);
+        for (String line : kept) {
+            rows.add(TrainMetrics.parse(line));
         }
     }
 
@@ -51,12 +32,9 @@ final class MetricsLog implements AutoCloseable {
         return new MetricsLog(file, keepUpToStep);
     }
 
-    private static TrainMetrics parseOrNull(String line) {
-        if (line.isBlank() || line.startsWith("step")) {
-            return null;
-        }
+    private static Long stepOrNull(String line) {
         try {
-            return TrainMetrics.parse(line);
+            return TrainMetrics.parse(line).step();
         } catch (IllegalArgumentException e) {
             return null; // a line cut short by a crash
         }
@@ -65,13 +43,7 @@ final class MetricsLog implements AutoCloseable {
     void add(TrainMetrics row) {
         rows.add(row);
         if (out != null) {
-            try {
-                out.write(row.csv());
-                out.newLine();
-                out.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot append to the metrics log: " + e.getMessage(), e);
-            }
+            out.append(row.csv() + "\n");
         }
     }
 
@@ -82,11 +54,7 @@ final class MetricsLog implements AutoCloseable {
     @Override
     public void close() {
         if (out != null) {
-            try {
-                out.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            out.close();
         }
     }
 }

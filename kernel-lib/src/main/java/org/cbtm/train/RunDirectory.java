@@ -31,6 +31,11 @@ public record RunDirectory(Path dir) {
         return dir.resolve("metrics.csv");
     }
 
+    /** An MoE run's routing per log interval ({@code routing.csv}: layer, expert, load, dropped tokens). */
+    public Path routing() {
+        return dir.resolve(RoutingLog.FILE);
+    }
+
     /** The intermediate checkpoint with the highest step, if any. */
     public Optional<Path> latestIntermediate() {
         return intermediates().stream().max(Comparator.comparingLong(RunDirectory::stepOf));

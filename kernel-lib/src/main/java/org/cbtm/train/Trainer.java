@@ -66,6 +66,7 @@ public final class Trainer implements AutoCloseable {
     private int lossTerms;
     private RunDirectory output;
     private MetricsLog log = MetricsLog.open(null, 0);
+    private RoutingLog routing; // MoE runs that write to a folder only
     private boolean progress = true;
     private String label;
 
@@ -202,6 +203,12 @@ public final class Trainer implements AutoCloseable {
         output = new RunDirectory(dir);
         log.close();
         log = MetricsLog.open(output.metrics(), step);
+        if (model.config().moe() != null) {
+            if (routing != null) {
+                routing.close();
+            }
+            routing = RoutingLog.open(dir, step);
+        }
         return this;
     }
 
@@ -281,6 +288,9 @@ public final class Trainer implements AutoCloseable {
                         trainSeconds += (System.nanoTime() - t0) / 1e9;
                     }
                     log.add(new TrainMetrics(step, step * perStep, trainLoss, valid, lr, rate, trainSeconds));
+                    if (routing != null) {
+                        routing.flush(step);
+                    }
                     if (bar != null) {
                         bar.note(Double.isNaN(lastValidLoss) ? String.format("loss %.3f", trainLoss)
                                 : String.format("loss %.3f, valid %.3f", trainLoss, lastValidLoss));
@@ -326,6 +336,9 @@ public final class Trainer implements AutoCloseable {
                 collector.backward(loss);
             }
             optimizer.step(lr, trace.idleParameters());
+            if (routing != null) {
+                routing.add(trace);
+            }
             try (NoGrad ignored = NoGrad.enter()) {
                 lossSum.addi(loss); // stays on the device: no host round trip per step
             }
@@ -418,6 +431,9 @@ public final class Trainer implements AutoCloseable {
     @Override
     public void close() {
         log.close();
+        if (routing != null) {
+            routing.close();
+        }
         stateManager.close();
         optimizer.close();
         model.close();

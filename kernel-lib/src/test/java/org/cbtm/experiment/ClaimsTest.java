@@ -264,4 +264,30 @@ class ClaimsTest {
         assertEquals(Claims.Verdict.NO, no.verdict());
         assertEquals(8, no.number());
     }
+
+    static Table moeComparison(double... cbtmThenMoe) {
+        tech.tablesaw.api.StringColumn method = tech.tablesaw.api.StringColumn.create("method");
+        tech.tablesaw.api.LongColumn budget = tech.tablesaw.api.LongColumn.create("budget");
+        tech.tablesaw.api.DoubleColumn ppl = tech.tablesaw.api.DoubleColumn.create("perplexity");
+        for (int i = 0; i < cbtmThenMoe.length / 2; i++) {
+            method.append(MoeComparison.DENSE).append(MoeComparison.CBTM).append(MoeComparison.MOE);
+            budget.append(1000L * (i + 1)).append(1000L * (i + 1)).append(1000L * (i + 1));
+            ppl.append(999).append(cbtmThenMoe[2 * i]).append(cbtmThenMoe[2 * i + 1]);
+        }
+        return Table.create("comparison", method, budget, ppl);
+    }
+
+    @Test
+    void upcycledMoeClaimFollowsTheNumbers() {
+        assertEquals(Claims.Verdict.YES, Claims.cbtmBeatsUpcycledMoe(moeComparison(100, 105, 90, 99), "10").verdict());
+        // ahead at both budgets, but the lead shrinks: partly
+        assertEquals(Claims.Verdict.PARTLY, Claims.cbtmBeatsUpcycledMoe(moeComparison(100, 110, 90, 91), "10").verdict());
+        assertEquals(Claims.Verdict.NO, Claims.cbtmBeatsUpcycledMoe(moeComparison(100, 90, 90, 80), "10").verdict());
+        Claims.Claim one = Claims.cbtmBeatsUpcycledMoe(moeComparison(100, 105), "10");
+        assertEquals(1, one.checks().size());
+        assertTrue(one.measured().contains("100.0 vs 105.0"), one.measured());
+        assertThrows(IllegalArgumentException.class,
+                () -> Claims.cbtmBeatsUpcycledMoe(moeComparison(100, 105).where(
+                        moeComparison(100, 105).stringColumn("method").isNotEqualTo(MoeComparison.MOE)), "10"));
+    }
 }

@@ -144,6 +144,11 @@ public record GptConfig(int vocabSize, int layers, int width, int heads, int con
         return (long) vocabSize * width + (long) contextLength * width + nonEmbeddingParameters();
     }
 
+    /** The parameters that run for one token (methods 6): the embeddings and the active non-embedding parameters. */
+    public long activeParameters() {
+        return (long) vocabSize * width + (long) contextLength * width + activeNonEmbeddingParameters();
+    }
+
     /**
      * Training FLOPs by the convention of methods 6: {@code 6 * non-embedding parameters * tokens}, with an MoE's
      * active parameters (top-k experts and the router per MoE layer).

@@ -90,7 +90,7 @@ public final class GptLM implements LanguageModel, HasProvenance {
 
     @Override
     public long inferenceParameters() {
-        return model.config().totalParameters();
+        return model.config().activeParameters(); // an MoE runs only its top-k experts per token
     }
 
     @Override
