@@ -51,6 +51,8 @@ public record KernelSpec(Path javaBin, String classpath, Path project, Path plot
             "org.cbtm.lm.*",
             "org.cbtm.lm.ngram.*",
             "org.cbtm.lm.gpt.*",
+            "org.cbtm.lm.moe.*",
+            "org.cbtm.moe.*",
             "org.cbtm.train.*",
             "org.cbtm.route.*",
             "org.cbtm.ensemble.*",

@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 import ai.djl.Device;
 import org.cbtm.corpus.Corpora;
@@ -42,19 +40,8 @@ class MoeModelTest {
         return new GptConfig(vocab, 4, 32, 2, 32, 0.0);
     }
 
-    /** Documents that count upwards from a random start, wrapping (TrainerTest's tiny language). */
     static TokenShard counting(int docs, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        List<int[]> out = new ArrayList<>();
-        for (int d = 0; d < docs; d++) {
-            int[] doc = new int[5 + r.nextInt(8)];
-            int start = r.nextInt(VOCAB - 1);
-            for (int i = 0; i < doc.length; i++) {
-                doc[i] = 1 + (start + i) % (VOCAB - 1);
-            }
-            out.add(doc);
-        }
-        return TokenShard.ofDocuments(out, VOCAB);
+        return org.cbtm.train.CountingCorpus.of(docs, seed, VOCAB);
     }
 
     static TrainConfig config(long steps) {

@@ -9,9 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 import ai.djl.Device;
 import ai.djl.ndarray.BaseNDManager;
@@ -31,22 +29,9 @@ class TrainerTest {
 
     static final int VOCAB = 30;
 
-    /**
-     * A tiny "language": each document counts upwards from a random start (ids 1..VOCAB-1, wrapping) for 5 to 12
-     * tokens. Every token but the first of a document (and the EOD) is determined by the previous one.
-     */
+    /** {@link CountingCorpus} over this test's vocabulary. */
     static TokenShard countingCorpus(int docs, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        List<int[]> out = new ArrayList<>();
-        for (int d = 0; d < docs; d++) {
-            int[] doc = new int[5 + r.nextInt(8)];
-            int start = r.nextInt(VOCAB - 1);
-            for (int i = 0; i < doc.length; i++) {
-                doc[i] = 1 + (start + i) % (VOCAB - 1);
-            }
-            out.add(doc);
-        }
-        return TokenShard.ofDocuments(out, VOCAB);
+        return CountingCorpus.of(docs, seed, VOCAB);
     }
 
     static double unigramEntropy(TokenShard shard) {
