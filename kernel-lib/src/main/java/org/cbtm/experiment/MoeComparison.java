@@ -5,17 +5,22 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.cbtm.base.Profile;
+import org.cbtm.ensemble.SparseEnsemble;
 import org.cbtm.eval.EvalSequence;
+import org.cbtm.eval.ExpertClusterMatrix;
 import org.cbtm.eval.Perplexity;
 import org.cbtm.eval.PerplexityResult;
-import org.cbtm.lm.gpt.GptLM;
+import org.cbtm.lm.LanguageModel;
 import org.cbtm.lm.moe.MoeConfig;
 import org.cbtm.present.Formats;
 import org.cbtm.train.CbtmExperts;
+import org.cbtm.train.ComputeAccount;
 import org.cbtm.train.TransformerExperts;
 
 import tech.tablesaw.api.DoubleColumn;
@@ -30,7 +35,8 @@ import tech.tablesaw.api.Table;
  *
  * <ul>
  *   <li>dense: the seed continued on everything for B tokens; C-BTM: the seed branched into K experts of B / K
- *       tokens each, mixed by the paper's routing ({@link CbtmExperiment#run});</li>
+ *       tokens each, mixed by the config's routing (the paper's; {@link CbtmExperiment#experts},
+ *       {@link CbtmExperiment#router});</li>
  *   <li>upcycled MoE: the same seed upcycled into E = K experts in every other block, trained on the whole mixture
  *       for as many tokens as spend C-BTM's training FLOPs (6 x active non-embedding parameters x tokens: the MoE
  *       pays for two experts and a router per token in its MoE layers);</li>
@@ -38,7 +44,8 @@ import tech.tablesaw.api.Table;
  *       with {@code btxFraction} of C-BTM's FLOPs on top.</li>
  * </ul>
  *
- * Every model is scored on the same test sequences; every stage is stored, so notebooks 09 and 10 share the runs.
+ * Every model is scored on the same test sequences (a seeded sample per cluster in the quick profile); every stage and
+ * every score is stored, so notebooks 09 and 10 share the runs.
  */
 public final class MoeComparison {
 
@@ -51,8 +58,10 @@ public final class MoeComparison {
      * @param noise       standard deviation of the noise added to the upcycled copies (0: exact copies)
      * @param seed        seeds the routers and the noise
      * @param btxFraction BTX's fine-tuning FLOPs as a fraction of C-BTM's at the largest budget
+     * @param perCluster  test passages scored per cluster (a seeded sample, the same for every model); 0: all
      */
-    public record Settings(int experts, List<Long> budgets, double noise, long seed, double btxFraction) {
+    public record Settings(int experts, List<Long> budgets, double noise, long seed, double btxFraction,
+                           int perCluster) {
         public Settings {
             budgets = List.copyOf(budgets);
             if (experts < 2) {
@@ -72,12 +81,19 @@ public final class MoeComparison {
             if (!(btxFraction > 0 && btxFraction <= 1)) {
                 throw new IllegalArgumentException("btxFraction must be in (0, 1], got " + btxFraction);
             }
+            if (perCluster < 0) {
+                throw new IllegalArgumentException("perCluster must be >= 0 (0: every test passage), got " + perCluster);
+            }
         }
 
-        /** K = E = 4; budgets: half and all of the transformer budget of notebooks 04 and 09; BTX fine-tuning 1/8. */
+        /**
+         * K = E = 4; budgets: half and all of the transformer budget of notebooks 04 and 09; BTX fine-tuning 1/8;
+         * quick: 20 test passages per cluster (a transformer ensemble scores a few hundred tokens per second on 2
+         * CPU cores), full: all of them.
+         */
         public static Settings standard() {
             long main = Profile.current().pick(65_536L, Presets.budget());
-            return new Settings(4, List.of(main / 2, main), 0.0, 2023, 0.125);
+            return new Settings(4, List.of(main / 2, main), 0.0, 2023, 0.125, Profile.current().pick(20, 0));
         }
     }
 
@@ -117,48 +133,71 @@ public final class MoeComparison {
         for (int i = 0; i < s.budgets().size(); i++) {
             long budget = s.budgets().get(i);
             CbtmConfig cbtm = CbtmConfig.balanced(s.experts(), kind, budget);
-            CbtmResult dense = exp.run(CbtmConfig.dense(kind, budget));
-            CbtmResult ensemble = exp.run(cbtm);
-            rows.add(DENSE, 1, budget, dense);
-            rows.add(CBTM, s.experts(), budget, ensemble);
+            CbtmConfig denseConfig = CbtmConfig.dense(kind, budget);
             CbtmExperts experts = exp.experts(cbtm);
+            CbtmExperts dense = exp.experts(denseConfig);
             seedTokens = experts.seedTokens();
-            List<EvalSequence> test = exp.testSequences(cbtm);
+            List<EvalSequence> test = s.perCluster() == 0 ? exp.testSequences(cbtm)
+                    : ExpertClusterMatrix.samplePerCluster(exp.testSequences(cbtm), s.perCluster(), s.seed());
+            rows.add(DENSE, 1, budget, dense.account(), evaluate(exp, "dense", dense.experts(), null, test,
+                    dense::loadAll, models -> models.get(0)));
+            rows.add(CBTM, s.experts(), budget, experts.account(), evaluate(exp, "c-btm " + cbtm.label(), experts.experts(),
+                    cbtm, test, experts::loadAll, models -> new SparseEnsemble(models, exp.router(cbtm))));
 
             Path init = MoeRuns.upcycle(exp.store(), experts.seed(), MoeConfig.upcycling(s.experts()), s.noise(), s.seed());
-            long tokens = MoeRuns.tokensAtFlops(init, ensemble.trainingFlops(), perStep);
+            double cbtmFlops = experts.account().trainingFlops();
+            long tokens = MoeRuns.tokensAtFlops(init, cbtmFlops, perStep);
             MoeRuns.Trained moe = MoeRuns.train(exp.store(), MOE + " E=" + s.experts() + ", B=" + budget, init, kind,
                     tokens, exp.trainShard(), null, null);
             moes.add(moe);
-            rows.add(MOE, s.experts(), budget, moe, evaluate(exp, moe, test));
+            rows.add(MOE, s.experts(), budget, moe.account(), evaluate(exp, "moe", List.of(moe.checkpoint()), null, test,
+                    () -> List.of(moe.load()), models -> models.get(0)));
 
             if (i == s.budgets().size() - 1) {
-                Path merged = MoeRuns.merge(exp.store(), experts.experts(), MoeConfig.branchTrainMix(s.experts()), s.seed());
-                long ft = MoeRuns.tokensAtFlops(merged, s.btxFraction() * ensemble.trainingFlops(), perStep);
-                btx = MoeRuns.train(exp.store(), BTX + " K=" + s.experts() + ", B=" + budget, merged, kind, ft,
+                Path mergedInit = MoeRuns.merge(exp.store(), experts.experts(), MoeConfig.branchTrainMix(s.experts()), s.seed());
+                long ft = MoeRuns.tokensAtFlops(mergedInit, s.btxFraction() * cbtmFlops, perStep);
+                MoeRuns.Trained merged = MoeRuns.train(exp.store(), BTX + " K=" + s.experts() + ", B=" + budget, mergedInit, kind, ft,
                         exp.trainShard(), null, experts.account());
-                rows.add(BTX, s.experts(), budget, btx, evaluate(exp, btx, test));
+                btx = merged;
+                rows.add(BTX, s.experts(), budget, btx.account(), evaluate(exp, "btx", List.of(btx.checkpoint()), null, test,
+                        () -> List.of(merged.load()), models -> models.get(0)));
             }
         }
         return new Result(rows.table(), moes, btx, seedTokens);
     }
 
-    /** Perplexity of a trained MoE on {@code test}, stored (keyed by its checkpoint and the test texts). */
-    private static JsonNode evaluate(CbtmExperiment exp, MoeRuns.Trained model, List<EvalSequence> test) {
+    /**
+     * Perplexity of a model on {@code test}, stored: keyed by its artifacts' contents (and the routing config of an
+     * ensemble) and the scored sequences, so notebooks 09 and 10 score each model once.
+     */
+    private static JsonNode evaluate(CbtmExperiment exp, String what, List<Path> artifacts, CbtmConfig routing,
+                                     List<EvalSequence> test, Supplier<List<? extends LanguageModel>> load,
+                                     Function<List<LanguageModel>, LanguageModel> asOne) {
         Map<String, Object> key = new LinkedHashMap<>();
+        key.put("model", what);
+        key.put("routing", routing == null ? null : routing.routing());
         key.put("contextLength", exp.evalConfig().contextLength());
         key.put("recipe", 1);
-        Map<String, String> inputs = Map.of("model", ArtifactStore.fingerprint(model.checkpoint()),
-                "test", exp.testFingerprint());
+        Map<String, String> inputs = new LinkedHashMap<>();
+        for (int i = 0; i < artifacts.size(); i++) {
+            inputs.put("artifact-" + i, ArtifactStore.fingerprint(artifacts.get(i)));
+        }
+        inputs.put("test", ArtifactStore.fingerprintTexts(test.stream().map(EvalSequence::id).toList()) + ":"
+                + ArtifactStore.fingerprintInts(test.stream().map(EvalSequence::tokens).toArray(int[][]::new)));
         return exp.store().getOrCompute("moe-evaluation", key, inputs, dir -> {
+            List<LanguageModel> models = List.copyOf(load.get());
+            LanguageModel lm = asOne.apply(models);
             PerplexityResult r;
-            try (GptLM lm = model.load()) {
+            try {
                 r = Perplexity.evaluate(lm, test, exp.evalConfig());
+            } finally {
+                models.forEach(LanguageModel::close); // transformer experts hold native memory
             }
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("perplexity", r.perplexity());
             m.put("test_tokens", r.tokens());
-            m.put("inference_params", r.inferenceParameters());
+            m.put("inference_params", lm instanceof SparseEnsemble e ? e.stats().parametersPerToken()
+                    : (double) r.inferenceParameters());
             m.put("eval_s", r.wallSeconds());
             return m;
         }).metrics();
@@ -177,13 +216,7 @@ public final class MoeComparison {
         final DoubleColumn perplexity = DoubleColumn.create("perplexity");
         final StringColumn device = StringColumn.create("device");
 
-        void add(String m, int k, long b, CbtmResult r) {
-            append(m, k, b, r.trainingTokens(), r.trainingFlops(), r.inferenceParameters(), r.trainSeconds(),
-                    r.evalSeconds(), r.perplexity(), r.device());
-        }
-
-        void add(String m, int k, long b, MoeRuns.Trained t, JsonNode eval) {
-            var a = t.account();
+        void add(String m, int k, long b, ComputeAccount a, JsonNode eval) {
             append(m, k, b, a.trainingTokens(), a.trainingFlops(), eval.path("inference_params").asDouble(),
                     a.trainingSeconds(), eval.path("eval_s").asDouble(), eval.path("perplexity").asDouble(), a.device());
         }

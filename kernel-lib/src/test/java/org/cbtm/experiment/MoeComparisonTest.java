@@ -34,7 +34,7 @@ class MoeComparisonTest {
 
     @Test
     void everyModelIsTrainedAtMatchedComputeScoredOnTheSameTokensAndStored(@TempDir Path dir) throws Exception {
-        MoeComparison.Settings settings = new MoeComparison.Settings(2, List.of(256L, 512L), 0.0, 7, 0.25);
+        MoeComparison.Settings settings = new MoeComparison.Settings(2, List.of(256L, 512L), 0.0, 7, 0.25, 3);
         MoeComparison.Result first;
         try (CbtmExperiment exp = SampleExperiment.in(dir)) {
             TransformerExperts kind = tiny(exp.tokenizer().vocabSize());
@@ -90,9 +90,10 @@ class MoeComparisonTest {
 
     @Test
     void anMoeNeedsAnMoeCheckpointAndAtLeastOneStep(@TempDir Path dir) {
-        assertThrows(IllegalArgumentException.class, () -> new MoeComparison.Settings(1, List.of(10L), 0, 1, 0.1));
-        assertThrows(IllegalArgumentException.class, () -> new MoeComparison.Settings(2, List.of(10L, 5L), 0, 1, 0.1));
-        assertThrows(IllegalArgumentException.class, () -> new MoeComparison.Settings(2, List.of(10L), 0, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new MoeComparison.Settings(1, List.of(10L), 0, 1, 0.1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new MoeComparison.Settings(2, List.of(10L, 5L), 0, 1, 0.1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new MoeComparison.Settings(2, List.of(10L), 0, 1, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new MoeComparison.Settings(2, List.of(10L), 0, 1, 0.1, -1));
         try (CbtmExperiment exp = SampleExperiment.in(dir)) {
             TransformerExperts kind = tiny(exp.tokenizer().vocabSize());
             var experts = exp.experts(CbtmConfig.balanced(2, kind, 256));
