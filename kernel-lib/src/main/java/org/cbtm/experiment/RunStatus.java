@@ -106,12 +106,21 @@ public final class RunStatus {
         }
         t.stringColumn("expert").append(name);
         t.stringColumn("state").append(state);
-        t.longColumn("step").append(step);
-        t.longColumn("tokens").append(tokens);
+        appendKnown(t.longColumn("step"), step);
+        appendKnown(t.longColumn("tokens"), tokens);
         t.longColumn("budget").append(budget);
         t.doubleColumn("tokens_per_s").append(speed);
         t.doubleColumn("valid_loss").append(loss);
         t.stringColumn("slurm").append(slurm(dir));
+    }
+
+    /** A count, or a missing value when it is not known (-1). */
+    private static void appendKnown(LongColumn column, long value) {
+        if (value < 0) {
+            column.appendMissing();
+        } else {
+            column.append(value);
+        }
     }
 
     /** The last complete row of {@code dir/metrics.csv}, split on commas. */

@@ -31,6 +31,7 @@ class RunStatusTest {
             exp.experts(c);
             Table after = RunStatus.of(exp, c);
             assertEquals(List.of("done", "done"), after.stringColumn("state").asList());
+            assertTrue(after.longColumn("step").isMissing(0), "an n-gram expert has no steps");
             for (int r = 0; r < 2; r++) {
                 long tokens = after.longColumn("tokens").get(r);
                 assertTrue(tokens > 0 && tokens <= 2_000, "tokens counted: " + tokens);
