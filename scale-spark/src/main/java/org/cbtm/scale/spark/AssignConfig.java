@@ -18,7 +18,7 @@ import org.cbtm.corpus.Split;
  * @param output        the folder to create: {@code shard-<k>.bin}, {@code counts.csv}, {@code provenance.json},
  *                      {@code assignment/cluster-<k>.tsv}
  * @param minPartitions the least number of read partitions per input file (Hadoop splits larger files; gzip files
- *                      are one partition each)
+ *                      are one partition each); 0: the context's default parallelism (its cores in local mode)
  * @param batchSize     passages embedded and assigned together inside a task
  * @param ifExists      what an existing output does: fail (the default) or skip the run
  * @param split         only passages of this split ({@code train}, {@code valid}, {@code test}), or empty for all
@@ -44,8 +44,9 @@ public record AssignConfig(List<String> inputs, String model, String tokenizer, 
         require(model, "--model (a fitted clustering, model.zip)");
         require(tokenizer, "--tokenizer (the corpus tokenizer, tokenizer.json)");
         require(output, "--output (the folder to create)");
-        if (minPartitions < 1) {
-            throw new IllegalArgumentException("--partitions must be at least 1, got " + minPartitions);
+        if (minPartitions < 0) {
+            throw new IllegalArgumentException("--partitions must be 0 (Spark's default parallelism) or more, got "
+                    + minPartitions);
         }
         if (batchSize < 1) {
             throw new IllegalArgumentException("--batch must be at least 1, got " + batchSize);
@@ -65,9 +66,12 @@ public record AssignConfig(List<String> inputs, String model, String tokenizer, 
         }
     }
 
-    /** The defaults for the rest: 1 partition per file at least, batches of 4096, fail on an existing output. */
+    /**
+     * The defaults for the rest: files split into at least Spark's default parallelism of partitions, batches of
+     * 4096, every split, fail on an existing output.
+     */
     public static AssignConfig of(List<String> inputs, String model, String tokenizer, String output) {
-        return new AssignConfig(inputs, model, tokenizer, output, 1, DEFAULT_BATCH, IfExists.FAIL, "");
+        return new AssignConfig(inputs, model, tokenizer, output, 0, DEFAULT_BATCH, IfExists.FAIL, "");
     }
 
     public AssignConfig withIfExists(IfExists e) {
@@ -95,7 +99,7 @@ public record AssignConfig(List<String> inputs, String model, String tokenizer, 
         String model = null;
         String tokenizer = null;
         String output = null;
-        int partitions = 1;
+        int partitions = 0;
         int batch = DEFAULT_BATCH;
         IfExists ifExists = IfExists.FAIL;
         String split = "";

@@ -177,13 +177,13 @@ public final class SparkAssign {
             LongAccumulator otherSplit = sc.sc().longAccumulator("passages of other splits");
             String split = config.split();
             int batch = config.batchSize();
+            int minPartitions = config.minPartitions() > 0 ? config.minPartitions() : sc.defaultParallelism();
 
             List<JavaPairRDD<PassageKey, Passage>> perFile = new ArrayList<>();
             for (int f = 0; f < inputs.size(); f++) {
                 int fileIndex = f;
                 String name = inputs.get(f).path();
-                perFile.add(sc.hadoopFile(name, TextInputFormat.class, LongWritable.class, Text.class,
-                                config.minPartitions())
+                perFile.add(sc.hadoopFile(name, TextInputFormat.class, LongWritable.class, Text.class, minPartitions)
                         .mapPartitionsToPair(lines -> assignPartition(fileIndex, name, lines, batch, split,
                                 modelSha, modelB, tokenizerSha, tokenizerB, empty, otherSplit)));
             }
@@ -519,7 +519,8 @@ public final class SparkAssign {
         s.put("version", sc.version());
         s.put("master", sc.master());
         s.put("applicationId", sc.sc().applicationId());
-        s.put("readPartitions", inputs.size() + " files, at least " + config.minPartitions() + " partition(s) each");
+        s.put("readPartitions", inputs.size() + " files, at least " + (config.minPartitions() > 0
+                ? config.minPartitions() : sc.defaultParallelism()) + " partition(s) each");
         o.put("seconds", seconds);
         o.put("libraryVersion", Provenance.currentLibraryVersion());
         o.put("created", Instant.now().toString());
