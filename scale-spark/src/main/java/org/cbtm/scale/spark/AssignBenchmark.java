@@ -96,7 +96,7 @@ public final class AssignBenchmark {
             int rep = i / corpus.size();
             passages.add(rep == 0 ? d : d.withText(d.id() + "#rep" + rep, d.text(), d.meta()));
         }
-        int copies = (o.n() + corpus.size() - 1) / corpus.size();
+        double copies = (double) o.n() / corpus.size();
         Path input = work.resolve("input.jsonl");
         Jsonl.write(input, passages);
         long inputBytes = Files.size(input);
@@ -114,8 +114,9 @@ public final class AssignBenchmark {
 
         String header = String.format(Locale.ROOT, "%,d passages (%s; %.0f MB of JSON Lines), K = %d (%s), Spark %s, "
                         + "%d cores, heap %d MB", o.n(),
-                copies > 1 ? "the corpus's " + corpus.size() + " training passages repeated " + copies + " times"
-                        : "training passages of the corpus", inputBytes / 1e6, o.k(), model.describe(),
+                copies > 1 ? String.format(Locale.ROOT, "the corpus's %,d training passages repeated %.2f times, "
+                        + "ids suffixed #rep<r>", corpus.size(), copies)
+                        : "the first training passages of the corpus", inputBytes / 1e6, o.k(), model.describe(),
                 org.apache.spark.package$.MODULE$.SPARK_VERSION(), Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20);
         System.out.println("spark-assign benchmark: " + header);
@@ -123,6 +124,7 @@ public final class AssignBenchmark {
         double[] spark = new double[o.repeats()];
         double[] local = new double[o.repeats()];
         List<String> rows = new ArrayList<>();
+        long tokens = 0;
         org.apache.logging.log4j.core.config.Configurator.setRootLevel(org.apache.logging.log4j.Level.WARN);
         SparkConf conf = new SparkConf().setMaster(o.master()).setAppName("cbtm-assign-bench")
                 .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1");
@@ -136,8 +138,10 @@ public final class AssignBenchmark {
                     long t0 = System.nanoTime();
                     long n;
                     if (sparkSide) {
-                        n = SparkAssign.run(sc, AssignConfig.of(List.of(input.toString()), modelFile.toString(),
-                                tokenizerFile.toString(), out.toString())).passages();
+                        SparkAssign.Result res = SparkAssign.run(sc, AssignConfig.of(List.of(input.toString()),
+                                modelFile.toString(), tokenizerFile.toString(), out.toString()));
+                        n = res.passages();
+                        tokens = res.clusters().stream().mapToLong(SparkAssign.ClusterCount::tokens).sum();
                     } else {
                         n = inProcess(input, model, tokenizer, out);
                     }
@@ -156,9 +160,12 @@ public final class AssignBenchmark {
             }
         }
         double ratio = median(spark) / median(local);
+        double perPassage = (double) tokens / o.n();
         String summary = String.format(Locale.ROOT, "Spark %s: median %,.0f passages/s, best %,.0f; in-process: "
-                        + "median %,.0f passages/s, best %,.0f; Spark / in-process = %.2fx (median), %.2fx (best)",
-                o.master(), median(spark), max(spark), median(local), max(local), ratio, max(spark) / max(local));
+                        + "median %,.0f passages/s, best %,.0f; Spark / in-process = %.2fx (median), %.2fx (best); "
+                        + "%,d tokens (%.1f a passage, end marks included): Spark median %,.0f tokens/s, in-process %,.0f",
+                o.master(), median(spark), max(spark), median(local), max(local), ratio, max(spark) / max(local),
+                tokens, perPassage, median(spark) * perPassage, median(local) * perPassage);
         System.out.println(summary);
         if (o.save()) {
             String md = "# Spark cluster assignment against in-process\n\n" + header + "\n\n"

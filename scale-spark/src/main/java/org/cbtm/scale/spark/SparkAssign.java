@@ -130,10 +130,15 @@ public final class SparkAssign {
         if (!conf.contains("spark.master")) {
             conf.setMaster("local[*]"); // plain java without spark-submit or --master
         }
+        int status = 0;
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             Result r = run(sc, config);
             System.out.println(summary(r));
+        } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+            System.err.println("error: " + e.getMessage());
+            status = 1;
         }
+        System.exit(status);
     }
 
     /** One line per run: what was written where, or that an existing output was kept. */
@@ -341,7 +346,13 @@ public final class SparkAssign {
             docs.add(p._2().tokens());
             who.append(p._1().file()).append('\t').append(p._1().offset()).append('\t').append(p._2().id()).append('\n');
         }
-        TokenShard shard = TokenShard.ofDocuments(docs, vocab);
+        TokenShard shard;
+        try {
+            shard = TokenShard.ofDocuments(docs, vocab);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cluster " + c + " (" + docs.size() + " passages) does not fit one shard: "
+                    + e.getMessage(), e);
+        }
         Path base = new Path(dir);
         FileSystem fs = fs(base, conf);
         String shardName = ClusterShards.shardPath(java.nio.file.Path.of(""), c).toString();
