@@ -19,10 +19,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.cbtm.base.AtomicFiles;
 import org.cbtm.base.CanonicalJson;
 import org.cbtm.cluster.PartitionSpec;
+import org.cbtm.corpus.TokenShard;
 import org.cbtm.experiment.ArtifactStore;
 import org.cbtm.experiment.CbtmConfig;
 import org.cbtm.experiment.CbtmExperiment;
 import org.cbtm.experiment.CbtmResult;
+import org.cbtm.experiment.ClusterShards;
 import org.cbtm.experiment.Presets;
 import org.cbtm.experiment.RunStatus;
 import org.cbtm.lm.LanguageModel;
@@ -39,6 +41,8 @@ import org.cbtm.train.ExpertKind;
  * <pre>
  *   prepare  RUN [--cpus N] [--mem-mb N] [--gpus N]  fit or find the partition, write the shards and plan.json;
  *                                                     prints key=value lines for the submit script
+ *   prepare  --shards DIR --experts DIR [--seed-data FILE] (--config FILE | --k N --expert ...) [resources]
+ *                                                     a run over shards made elsewhere (the Spark job's output)
  *   seed     RUN_DIR                                  train (or find) the seed; writes RUN_DIR/seed.json
  *   expert   RUN_DIR INDEX                            train (or resume, or find) expert INDEX (an array task)
  *   status   RUN_DIR                                  the RunStatus table of the run
@@ -82,6 +86,7 @@ public final class SlurmRun {
 
     static final String USAGE = """
             usage: SlurmRun prepare RUN [--cpus N] [--mem-mb N] [--gpus N]
+                   SlurmRun prepare --shards DIR --experts DIR [--seed-data FILE] RUN [--cpus N] ...
                    SlurmRun seed RUN_DIR
                    SlurmRun expert RUN_DIR INDEX
                    SlurmRun status RUN_DIR
@@ -100,9 +105,13 @@ public final class SlurmRun {
             case "prepare" -> prepare(rest);
             case "seed" -> seed(runDir(rest, 1));
             case "expert" -> expert(runDir(rest, 2), index(rest[1]));
-            case "status" -> System.out.println(status(runDir(rest, 1)).printAll());
-            case "evaluate" -> evaluate(parseRun(rest, false), true);
-            case "local" -> evaluate(parseRun(rest, false), false);
+            case "status" -> {
+                Path dir = runDir(rest, 1);
+                System.out.println(status(dir).printAll());
+                System.out.println("name=" + jobName(dir));
+            }
+            case "evaluate" -> evaluate(parseRun(rest), true);
+            case "local" -> evaluate(parseRun(rest), false);
             default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'\n" + USAGE);
         }
         return 0;
@@ -149,6 +158,60 @@ public final class SlurmRun {
     }
 
     /**
+     * A run over shards made elsewhere (the Spark job's output, {@code shard-<k>.bin} for k in [0, K)): expert k
+     * trains on shard k in {@code expertsDir/expert-<k>} with the config's budget / K (the driver's equal split); a
+     * kind with a seed first trains it on {@code seedData} in {@code expertsDir/seed}. The run folder is
+     * {@code expertsDir/slurm}. The config's partition and routing are not used here (the shards are the partition).
+     */
+    public static Prepared prepareShards(Path shardDir, Path expertsDir, CbtmConfig config, Path seedData, Integer cpus,
+                                         Long memMb, Integer gpus) {
+        int k = config.k();
+        if (!ClusterShards.saved(shardDir, k) || ClusterShards.saved(shardDir, k + 1)) {
+            throw new IllegalArgumentException(shardDir + " does not hold exactly the shards shard-0.bin .. shard-"
+                    + (k - 1) + ".bin of K = " + k + " clusters (the output of SparkAssign with a K = " + k + " model)");
+        }
+        ExpertKind kind = config.expert();
+        if (kind.hasSeed() && (seedData == null || !Files.isRegularFile(seedData))) {
+            throw new IllegalArgumentException(kind.name() + " experts branch from a seed: pass --seed-data FILE, a "
+                    + "token shard of the seed's mixture" + (seedData == null ? "" : " (" + seedData + " does not exist)"));
+        }
+        Path runDir = expertsDir.resolve("slurm");
+        Path marker = runDir.resolve(SlurmPlan.SEED_MARKER);
+        Path seedDir = expertsDir.resolve("seed");
+        Path seed = !kind.hasSeed() ? null : Files.isRegularFile(marker) ? seedArtifact(marker) : seedDir;
+        long perExpert = new CbtmTraining.Plan(kind, config.totalTokens(), 1).tokensPerExpert(k);
+        List<SlurmPlan.Expert> experts = new ArrayList<>();
+        long largestShard = 0;
+        for (int c = 0; c < k; c++) {
+            Path shard = ClusterShards.shardPath(shardDir, c).toAbsolutePath();
+            Path dir = expertsDir.resolve("expert-" + c).toAbsolutePath();
+            ExpertKind.ExpertJob job = kind.expertJob(new ExpertKind.ExpertTask(c, shard, null, seed, perExpert, dir, false));
+            experts.add(new SlurmPlan.Expert(c, shard.toString(), dir.toString(), perExpert, job.isDone()));
+            largestShard = Math.max(largestShard, TokenShard.numTokens(shard));
+        }
+        Resources expertRes = Resources.forExpert(kind, perExpert, largestShard).with(cpus, memMb, gpus);
+        Resources seedRes = kind.hasSeed()
+                ? Resources.forExpert(kind, kind.seedTokens(), TokenShard.numTokens(seedData)).with(cpus, memMb, gpus)
+                : expertRes;
+        SlurmPlan plan = new SlurmPlan(config, kind.hasSeed() ? seedDir.toAbsolutePath().toString() : null,
+                kind.hasSeed() ? seedData.toAbsolutePath().toString() : null, null, Files.isRegularFile(marker),
+                experts, expertRes, seedRes);
+        plan.write(runDir);
+        return new Prepared(runDir, plan);
+    }
+
+    /** The Slurm job name of a run: {@code cbtm-} and 12 hex digits of its folder's path. */
+    public static String jobName(Path runDir) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(
+                    runDir.toAbsolutePath().normalize().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "cbtm-" + java.util.HexFormat.of().formatHex(d).substring(0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
      * A prepared run.
      *
      * @param runDir the run folder
@@ -161,7 +224,7 @@ public final class SlurmRun {
             String seed = !p.config().expert().hasSeed() ? "none" : p.seedDone() ? "done" : "pending";
             StringBuilder sb = new StringBuilder();
             line(sb, "run_dir", runDir.toAbsolutePath());
-            line(sb, "name", "cbtm-" + runDir.getParent().getFileName().toString().substring(0, 12));
+            line(sb, "name", jobName(runDir));
             line(sb, "k", p.config().k());
             line(sb, "kind", p.config().expert().name());
             line(sb, "pending", p.pending().stream().map(String::valueOf).collect(Collectors.joining(",")));
@@ -396,20 +459,42 @@ public final class SlurmRun {
         Integer cpus = null;
         Long mem = null;
         Integer gpus = null;
+        Path shards = null;
+        Path experts = null;
+        Path seedData = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--cpus" -> cpus = (int) number(args, ++i);
                 case "--mem-mb" -> mem = number(args, ++i);
                 case "--gpus" -> gpus = (int) number(args, ++i);
+                case "--shards" -> shards = Path.of(value(args, ++i, "--shards"));
+                case "--experts" -> experts = Path.of(value(args, ++i, "--experts"));
+                case "--seed-data" -> seedData = Path.of(value(args, ++i, "--seed-data"));
                 default -> runArgs.add(args[i]);
             }
         }
-        Prepared p = prepare(parseRun(runArgs.toArray(String[]::new), true), cpus, mem, gpus);
+        Prepared p;
+        if (shards == null) {
+            if (experts != null || seedData != null) {
+                throw new IllegalArgumentException("--experts and --seed-data go with --shards (shards made elsewhere)");
+            }
+            p = prepare(parseRun(runArgs.toArray(String[]::new)), cpus, mem, gpus);
+        } else {
+            if (experts == null) {
+                throw new IllegalArgumentException("--shards needs --experts DIR: where the experts are trained");
+            }
+            if (runArgs.contains("--store")) {
+                throw new IllegalArgumentException("--store is the artifact store of runs prepared from the corpus; a "
+                        + "run over --shards trains in --experts");
+            }
+            p = prepareShards(shards, experts, parseRun(runArgs.toArray(String[]::new)).config(), seedData, cpus, mem,
+                    gpus);
+        }
         System.out.print(p.keyValues());
     }
 
     /** Parses RUN options (see the class comment). */
-    static RunSpec parseRun(String[] args, boolean allowResources) {
+    static RunSpec parseRun(String[] args) {
         Path store = null;
         Path configFile = null;
         Integer k = null;

@@ -20,6 +20,7 @@ import org.cbtm.eval.EvalConfig;
 import org.cbtm.experiment.ArtifactStore;
 import org.cbtm.experiment.CbtmConfig;
 import org.cbtm.experiment.CbtmExperiment;
+import org.cbtm.experiment.ClusterShards;
 import org.cbtm.lm.gpt.GptConfig;
 import org.cbtm.lm.ngram.NgramConfig;
 import org.cbtm.text.token.Tokenizer;
@@ -82,6 +83,32 @@ class SlurmRunTest {
     }
 
     @Test
+    void shardsMadeElsewhereTrainOneExpertEach(@TempDir Path dir) {
+        Path shards = dir.resolve("assigned");
+        try (CbtmExperiment exp = sample(dir.resolve("store"))) {
+            ClusterShards.build(exp.partition(KN2), exp.trainDocuments(), exp.tokenizer()).save(shards);
+        }
+        Path experts = dir.resolve("experts");
+        SlurmRun.Prepared p = SlurmRun.prepareShards(shards, experts, KN2, null, null, null, null);
+        assertEquals(List.of(0, 1), p.plan().pending());
+        assertEquals(experts.resolve("slurm"), p.runDir());
+        assertTrue(p.keyValues().contains("name=" + SlurmRun.jobName(p.runDir()) + "\n"), p.keyValues());
+        for (int c = 0; c < 2; c++) {
+            assertEquals(experts.resolve("expert-" + c).resolve("model.kn").toAbsolutePath(), SlurmRun.expert(p.runDir(), c));
+        }
+        assertEquals(List.of(), SlurmRun.prepareShards(shards, experts, KN2, null, null, null, null).plan().pending());
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SlurmRun.prepareShards(shards,
+                experts, KN2.withK(3), null, null, null, null));
+        assertTrue(e.getMessage().contains("K = 3"), e.getMessage());
+        CbtmConfig seeded = KN2.withExpert(new TransformerExperts(new GptConfig(50_257, 1, 32, 2, 128, 0.0),
+                TrainConfig.quick(1 << 14), 8_192));
+        e = assertThrows(IllegalArgumentException.class, () -> SlurmRun.prepareShards(shards, experts, seeded, null,
+                null, null, null));
+        assertTrue(e.getMessage().contains("--seed-data"), e.getMessage());
+    }
+
+    @Test
     void configFilesRoundTrip(@TempDir Path dir) throws Exception {
         CbtmConfig transformer = CbtmConfig.balanced(4, new TransformerExperts(new GptConfig(300, 1, 32, 2, 128, 0.0),
                 TrainConfig.quick(1 << 14), 8_192), 40_000).withTopK(2).withTemperature(0.5);
@@ -115,10 +142,10 @@ class SlurmRunTest {
     @Test
     void badCommandLinesSayWhatIsWrong() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> SlurmRun.parseRun(new String[] {"--k", "4"}, false));
+                () -> SlurmRun.parseRun(new String[] {"--k", "4"}));
         assertTrue(e.getMessage().contains("--expert"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> SlurmRun.parseRun(new String[] {"--k", "4", "--expert", "moe"}, false));
+                () -> SlurmRun.parseRun(new String[] {"--k", "4", "--expert", "moe"}));
         assertTrue(e.getMessage().contains("ngram or transformer"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> SlurmRun.run(new String[] {"train"}));
         assertTrue(e.getMessage().contains("unknown command"), e.getMessage());
