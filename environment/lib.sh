@@ -106,10 +106,10 @@ cbtm_fetch_plotly() {
   rm -rf "$tmp"
 }
 
-# Builds the library and its kernel classpath folder, and the benchmarks' module kernel-bench beside it (tests
-# skipped: environment/test runs them).
+# Builds the library and its kernel classpath folder, and the modules beside it (kernel-bench, scale-spark,
+# scale-slurm; tests skipped: environment/test runs them).
 cbtm_build_library() {
-  cbtm_say "building kernel-lib and kernel-bench with $JAVA_HOME"
+  cbtm_say "building kernel-lib, kernel-bench, scale-spark and scale-slurm with $JAVA_HOME"
   cbtm_mvn -DskipTests package || cbtm_die "the library build failed (run: mvn -B package in $CBTM_HOME)"
 }
 
@@ -119,27 +119,34 @@ cbtm_library_classpath() {
   printf '%s\n' "$(ls "$lib"/kernel-lib-*.jar | grep -v -- '-sources' | head -n1);$lib/kernel-classpath/*"
 }
 
-# The benchmarks' java classpath (':'-separated, for java -cp): the kernel's classpath plus the kernel-bench jar
-# (org.cbtm.bench.*). Builds both modules first when a jar is missing or older than a source or a pom.
-cbtm_bench_classpath() {
-  local lib="$CBTM_HOME/kernel-lib/target" bench="$CBTM_HOME/kernel-bench/target" libjar benchjar
+# The java classpath (':'-separated, for java -cp) of a module that runs beside kernel-lib (kernel-bench,
+# scale-slurm): the kernel's classpath plus the module's jar. Builds first when a jar is missing or older than a
+# source or a pom.
+cbtm_module_classpath() {
+  local module="$1"
+  local lib="$CBTM_HOME/kernel-lib/target" mod="$CBTM_HOME/$module/target" libjar modjar
   libjar=$(ls "$lib"/kernel-lib-*.jar 2>/dev/null | grep -v -e sources -e javadoc | head -n1 || true)
-  benchjar=$(ls "$bench"/kernel-bench-*.jar 2>/dev/null | grep -v -e sources -e javadoc | head -n1 || true)
+  modjar=$(ls "$mod"/"$module"-*.jar 2>/dev/null | grep -v -e sources -e javadoc | head -n1 || true)
   local stale=0
   # each jar against its own module's sources (Maven leaves an unchanged module's jar as it was)
-  if [ -z "$libjar" ] || [ -z "$benchjar" ] || [ ! -d "$lib/kernel-classpath" ] \
+  if [ -z "$libjar" ] || [ -z "$modjar" ] || [ ! -d "$lib/kernel-classpath" ] \
      || [ -n "$(cd "$CBTM_HOME" && find kernel-lib/src/main kernel-lib/pom.xml pom.xml -newer "$libjar" -type f -print -quit 2>/dev/null)" ] \
-     || [ -n "$(cd "$CBTM_HOME" && find kernel-bench/src/main kernel-bench/pom.xml -newer "$benchjar" -type f -print -quit 2>/dev/null)" ]; then
+     || [ -n "$(cd "$CBTM_HOME" && find "$module/src/main" "$module/pom.xml" -newer "$modjar" -type f -print -quit 2>/dev/null)" ]; then
     stale=1
   fi
   if [ "$stale" = 1 ]; then
     cbtm_build_library >&2
     libjar=$(ls "$lib"/kernel-lib-*.jar 2>/dev/null | grep -v -e sources -e javadoc | head -n1 || true)
-    benchjar=$(ls "$bench"/kernel-bench-*.jar 2>/dev/null | grep -v -e sources -e javadoc | head -n1 || true)
-    [ -n "$libjar" ] && [ -n "$benchjar" ] || cbtm_die "no kernel-lib or kernel-bench jar after the build"
-    touch "$libjar" "$benchjar"   # built from the current sources, even where Maven kept an unchanged jar
+    modjar=$(ls "$mod"/"$module"-*.jar 2>/dev/null | grep -v -e sources -e javadoc | head -n1 || true)
+    [ -n "$libjar" ] && [ -n "$modjar" ] || cbtm_die "no kernel-lib or $module jar after the build"
+    touch "$libjar" "$modjar"   # built from the current sources, even where Maven kept an unchanged jar
   fi
-  printf '%s\n' "$(cbtm_library_classpath | tr ';' ':'):$benchjar"
+  printf '%s\n' "$(cbtm_library_classpath | tr ';' ':'):$modjar"
+}
+
+# The benchmarks' java classpath: the kernel's classpath plus the kernel-bench jar (org.cbtm.bench.*).
+cbtm_bench_classpath() {
+  cbtm_module_classpath kernel-bench
 }
 
 # Writes the kernelspec into build/jupyter/kernels/ (never over the user's own kernels).
@@ -174,4 +181,10 @@ cbtm_ensure_torch() {
   cbtm_ensure_debs python3-torch
   "$CBTM_PYTHON" -c 'import torch' 2>/dev/null \
     || cbtm_die "python3-torch is installed but '$CBTM_PYTHON -c \"import torch\"' fails"
+}
+
+# Debian's Slurm and MUNGE, for environment/tests/test_slurm.py's one-node cluster (environment/slurm/* need only
+# Slurm's client commands on a real cluster).
+cbtm_ensure_slurm() {
+  cbtm_ensure_debs slurm-wlm munge
 }

@@ -113,20 +113,26 @@ public record TokenShard(int[] tokens, int[] starts, int vocabSize) {
 
     /** Writes the shard atomically (a binary file: magic, vocab, counts, offsets, tokens). */
     public Path save(Path file) {
-        return AtomicFiles.write(file, out -> {
-            DataOutputStream data = new DataOutputStream(out);
-            data.writeInt(MAGIC);
-            data.writeInt(vocabSize);
-            data.writeInt(starts.length);
-            data.writeInt(tokens.length);
-            for (int s : starts) {
-                data.writeInt(s);
-            }
-            for (int t : tokens) {
-                data.writeInt(t);
-            }
-            data.flush();
-        });
+        return AtomicFiles.write(file, this::writeTo);
+    }
+
+    /**
+     * Writes the bytes {@link #save} puts in a file to {@code out} (flushed, not closed): for writers to other file
+     * systems (a Spark job writing shards to HDFS), which {@link #load} then reads like any saved shard.
+     */
+    public void writeTo(java.io.OutputStream out) throws IOException {
+        DataOutputStream data = new DataOutputStream(out);
+        data.writeInt(MAGIC);
+        data.writeInt(vocabSize);
+        data.writeInt(starts.length);
+        data.writeInt(tokens.length);
+        for (int s : starts) {
+            data.writeInt(s);
+        }
+        for (int t : tokens) {
+            data.writeInt(t);
+        }
+        data.flush();
     }
 
     /** The number of tokens in a saved shard, read from its header only. */

@@ -103,11 +103,15 @@ public final class CbtmExperiment implements AutoCloseable {
      * expert's budget a random sample of its cluster ({@link CbtmTraining}).
      */
     public static CbtmExperiment standard(int evalContext) {
+        return standard(evalContext, ArtifactStore.standard());
+    }
+
+    /** {@link #standard(int)} with its artifacts in {@code store} (a store on a cluster's shared file system). */
+    public static CbtmExperiment standard(int evalContext, ArtifactStore store) {
         Corpus corpus = Corpora.load();
         Mixture mixture = Mixture.standard();
         return new CbtmExperiment(mixture.sample(corpus, Split.TRAIN), mixture.sample(corpus, Split.TEST),
-                Corpora.tokenizer(), ArtifactStore.standard(),
-                EvalConfig.defaults().withContextLength(evalContext).withProgress(false));
+                Corpora.tokenizer(), store, EvalConfig.defaults().withContextLength(evalContext).withProgress(false));
     }
 
     public List<Document> trainDocuments() {
@@ -199,8 +203,16 @@ public final class CbtmExperiment implements AutoCloseable {
     private record SeedKey(ExpertKind expert) {
     }
 
-    /** Trains (or finds) the seed and experts of a config. */
-    public CbtmExperts experts(CbtmConfig c) {
+    /**
+     * What {@link #experts} hands to the C-BTM driver for a config: the plan, the cluster shards and the stable seed
+     * and expert folders. A launcher that runs the same jobs elsewhere (a Slurm job array) uses it, so that experts
+     * it trains are found finished here and never trained again.
+     */
+    public record TrainingRun(CbtmTraining.Plan plan, CbtmTraining.Data data, Path seedDir, Path expertsDir) {
+    }
+
+    /** The training run of a config (fits or finds its partition and assigns the training mixture). */
+    public TrainingRun trainingRun(CbtmConfig c) {
         FittedPartition p = partition(c);
         PartitionKey pk = PartitionKey.of(c);
         Path expertsDir = store.folder("experts", ArtifactStore.key("experts",
@@ -209,7 +221,13 @@ public final class CbtmExperiment implements AutoCloseable {
                 Map.of("train", trainPrint)));
         var shards = ClusterShards.build(p, train, tokenizer);
         var data = new CbtmTraining.Data(shards.shards(), trainShard(), null);
-        return CbtmTraining.run(CbtmTraining.Plan.of(c.expert(), c.totalTokens()), data, seedDir, expertsDir);
+        return new TrainingRun(CbtmTraining.Plan.of(c.expert(), c.totalTokens()), data, seedDir, expertsDir);
+    }
+
+    /** Trains (or finds) the seed and experts of a config. */
+    public CbtmExperts experts(CbtmConfig c) {
+        TrainingRun r = trainingRun(c);
+        return CbtmTraining.run(r.plan(), r.data(), r.seedDir(), r.expertsDir());
     }
 
     /** The test documents labelled with the config's clusters. */
