@@ -175,8 +175,11 @@ cbtm_setup() {
   cbtm_ensure_corpus
 }
 
-# Debian's CPU PyTorch (1.13), the peer of the training benchmark (environment/bench/training) only.
+# Debian's CPU PyTorch (1.13), the peer of the training and MoE benchmarks only, with OpenBLAS: without it (apt's
+# --no-install-recommends) PyTorch falls back to the reference BLAS, about 4 GFLOP/s on one thread whatever the thread
+# count, and the peer would be 10x slower than it is.
 cbtm_ensure_torch() {
+  cbtm_ensure_debs libopenblas0-pthread
   "$CBTM_PYTHON" -c 'import torch' 2>/dev/null && return 0
   cbtm_ensure_debs python3-torch
   "$CBTM_PYTHON" -c 'import torch' 2>/dev/null \

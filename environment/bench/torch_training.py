@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""The peer of the training benchmark: the same GPT as org.cbtm.lm.gpt.Gpt in plain PyTorch (Debian's
+"""The peer of the training and MoE benchmarks: the same GPT as org.cbtm.lm.gpt.Gpt (with the MoE layers of
+org.cbtm.lm.moe.MoeLayer when config.json has "moe") in plain PyTorch (Debian's
 python3-torch, CPU), trained with the same Adam, clipping and schedule on the token blocks and from the initial
 weights that TrainingBenchmark exported. Prints one JSON line: tokens/s over the measured steps and every
 step's loss.
@@ -44,8 +45,10 @@ def read_weights(path):
 class Gpt(torch.nn.Module):
     """Token + learned positions, pre-norm blocks (causal attention, GELU MLP), final LayerNorm, tied head."""
 
-    def __init__(self, weights, layers, heads, dropout):
+    def __init__(self, weights, layers, heads, dropout, moe=None):
         super().__init__()
+        self.moe = moe
+        self.aux = []
         self.p = torch.nn.ParameterDict({k.replace(".", "_"): torch.nn.Parameter(v) for k, v in weights.items()})
         self.layers, self.heads, self.dropout = layers, heads, dropout
         ctx = weights["wpe"].shape[0]
@@ -58,7 +61,64 @@ class Gpt(torch.nn.Module):
     def ln(self, x, name):
         return F.layer_norm(x, (x.shape[-1],), self.w(name + ".gamma"), self.w(name + ".beta"), 1e-5)
 
+    def moe_ffn(self, h, p):
+        """The MoE layer of org.cbtm.lm.moe.MoeLayer, dispatched the same way: top-k token choice on the host (ties to
+        the lower expert), capacity ceil(cf * n / E) while training filled first choices first in token order, each
+        expert's tokens gathered and run through its FFN, one zero row for dropped slots, outputs gathered back per
+        slot and weighted by the renormalised gates; the balancing loss E * sum f_e P_e goes to self.aux."""
+        shape, d = h.shape, h.shape[-1]
+        x = h.reshape(-1, d)
+        n = x.shape[0]
+        e_count, k = self.moe["experts"], self.moe["topK"]
+        logits = F.linear(x.float(), self.w(p + "router.weight"))
+        probs = torch.softmax(logits, dim=-1)
+        pn = probs.detach().numpy()
+        choice = np.argsort(-pn, axis=1, kind="stable")[:, :k]
+        first = np.bincount(choice[:, 0], minlength=e_count)
+        cap = min(n, math.ceil(self.moe["capacityFactor"] * n / e_count)) if self.training else n
+        count = np.zeros(e_count, dtype=np.int64)
+        slot_expert = np.full((n, k), -1, dtype=np.int64)
+        slot_rank = np.zeros((n, k), dtype=np.int64)
+        for j in range(k):
+            ex = choice[:, j]
+            for e in range(e_count):
+                idx = np.nonzero(ex == e)[0]
+                ranks = count[e] + np.arange(len(idx))
+                keep = ranks < cap
+                slot_expert[idx[keep], j] = e
+                slot_rank[idx[keep], j] = ranks[keep]
+                count[e] += int(keep.sum())
+        offset = np.concatenate([[0], np.cumsum(count)])
+        outputs = []
+        for e in range(e_count):
+            if count[e] == 0:
+                continue
+            tokens = np.zeros(count[e], dtype=np.int64)
+            for j in range(k):
+                sel = slot_expert[:, j] == e
+                tokens[slot_rank[sel, j]] = np.nonzero(sel)[0]
+            rows = x.index_select(0, torch.from_numpy(tokens))
+            q = "e%d." % e
+            up = F.gelu(F.linear(rows, self.w(p + q + "fc.weight"), self.w(p + q + "fc.bias")))
+            outputs.append(F.linear(up, self.w(p + q + "proj.weight"), self.w(p + q + "proj.bias")))
+        outputs.append(x.new_zeros(1, d))
+        stacked = torch.cat(outputs, 0)
+        gates = probs.gather(1, torch.from_numpy(choice.astype(np.int64)))
+        if k > 1:
+            gates = gates / gates.sum(1, keepdim=True)
+        y = None
+        for j in range(k):
+            rows_of = np.where(slot_expert[:, j] >= 0, offset[np.maximum(slot_expert[:, j], 0)] + slot_rank[:, j],
+                               offset[-1])
+            part = stacked.index_select(0, torch.from_numpy(rows_of.astype(np.int64))) * gates[:, j:j + 1]
+            y = part if y is None else y + part
+        if self.training and self.moe["balanceWeight"] > 0:
+            f = torch.from_numpy((first / n).astype(np.float32))
+            self.aux.append((probs.mean(0) * f).sum() * (self.moe["balanceWeight"] * e_count))
+        return y.reshape(shape)
+
     def forward(self, idx):
+        self.aux = []
         b, t = idx.shape
         d = self.w("wte").shape[1]
         hd = d // self.heads
@@ -76,8 +136,11 @@ class Gpt(torch.nn.Module):
             y = F.linear(y, self.w(p + "attn.proj.weight"), self.w(p + "attn.proj.bias"))
             x = x + F.dropout(y, self.dropout, self.training)
             h = self.ln(x, p + "ln2")
-            h = F.gelu(F.linear(h, self.w(p + "mlp.fc.weight"), self.w(p + "mlp.fc.bias")))
-            h = F.linear(h, self.w(p + "mlp.proj.weight"), self.w(p + "mlp.proj.bias"))
+            if self.moe is not None and i in self.moe["blocks"]:
+                h = self.moe_ffn(h, p + "moe.")
+            else:
+                h = F.gelu(F.linear(h, self.w(p + "mlp.fc.weight"), self.w(p + "mlp.fc.bias")))
+                h = F.linear(h, self.w(p + "mlp.proj.weight"), self.w(p + "mlp.proj.bias"))
             x = x + F.dropout(h, self.dropout, self.training)
         x = self.ln(x, "lnf")
         return F.linear(x, self.w("wte"))
@@ -95,7 +158,7 @@ def main():
     torch.manual_seed(0)
     blocks, vocab = read_blocks(args.dir + "/blocks.bin")
     weights = read_weights(args.dir + "/init.bin")
-    model = Gpt(weights, cfg["layers"], cfg["heads"], cfg["dropout"])
+    model = Gpt(weights, cfg["layers"], cfg["heads"], cfg["dropout"], cfg.get("moe"))
     model.train()
     opt = torch.optim.Adam(model.parameters(), lr=cfg["lr"], betas=(cfg["beta1"], cfg["beta2"]), eps=cfg["eps"],
                            weight_decay=0.0)
@@ -122,6 +185,8 @@ def main():
         x, y = batch[:, :-1], batch[:, 1:]
         logits = model(x)
         loss = F.cross_entropy(logits.reshape(-1, vocab), y.reshape(-1))
+        for aux in model.aux:  # the MoE layers' weighted balancing losses, as the Java trainer adds them
+            loss = loss + aux
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), cfg["clip"])

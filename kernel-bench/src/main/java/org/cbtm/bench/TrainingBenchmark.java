@@ -214,6 +214,21 @@ public final class TrainingBenchmark {
         cfg.put("clip", train.clipNorm());
         cfg.put("totalSteps", train.steps());
         cfg.put("warmupSteps", train.warmupSteps());
+        if (model.moe() != null) { // the MoE benchmark's peer builds the same MoE layers
+            Map<String, Object> moe = new LinkedHashMap<>();
+            moe.put("experts", model.moe().experts());
+            moe.put("topK", model.moe().topK());
+            moe.put("capacityFactor", model.moe().capacityFactor());
+            moe.put("balanceWeight", model.moe().balanceWeight());
+            List<Integer> moeBlocks = new ArrayList<>();
+            for (int i = 0; i < model.layers(); i++) {
+                if (model.moeBlock(i)) {
+                    moeBlocks.add(i);
+                }
+            }
+            moe.put("blocks", moeBlocks);
+            cfg.put("moe", moe);
+        }
         AtomicFiles.writeString(dir.resolve("config.json"), JSON.writeValueAsString(cfg));
     }
 
@@ -233,6 +248,10 @@ public final class TrainingBenchmark {
             double[] stepRates = rows.stream().skip(warmup).mapToDouble(TrainMetrics::tokensPerSecond).toArray();
             return new Run("ours", (double) steps * train.tokensPerStep() / seconds, stepRates, losses);
         }
+    }
+
+    static String loadAverageNow() {
+        return loadAverage();
     }
 
     static JsonNode runPeer(String python, Path script, Path dir, int threads, int warmup, int steps) throws Exception {
