@@ -57,7 +57,13 @@ public final class AtomicFiles {
             }
             return target;
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not write " + target + ": " + e.getMessage(), e);
+            String msg = String.valueOf(e.getMessage());
+            if (msg.contains("No space left") || msg.contains("Disk quota exceeded")) {
+                throw new UncheckedIOException("Could not write " + target + ": the disk is full (" + msg + "); nothing "
+                        + "was written under that name and the previous file, if any, is intact. Free space on "
+                        + dir + " or write elsewhere, then run again.", e);
+            }
+            throw new UncheckedIOException("Could not write " + target + ": " + msg, e);
         } finally {
             if (tmp != null) {
                 try {

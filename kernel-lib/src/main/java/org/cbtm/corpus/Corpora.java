@@ -58,6 +58,15 @@ public final class Corpora {
         if (m.tokenizer() == null) {
             throw new IllegalStateException("The corpus at " + dir + " has no tokenizer: run datasets/build again.");
         }
-        return Tokenizer.load(dir.resolve(m.tokenizer().file()));
+        Path file = dir.resolve(m.tokenizer().file());
+        String actual = org.cbtm.base.Checksums.sha256(file);
+        if (!actual.equals(m.tokenizer().sha256())) {
+            throw new IllegalStateException("The tokenizer " + file + " does not match the corpus manifest "
+                    + dir.resolve(CorpusManifest.FILE_NAME) + " (sha256 " + actual.substring(0, 12) + "..., the manifest "
+                    + "records " + m.tokenizer().sha256().substring(0, Math.min(12, m.tokenizer().sha256().length()))
+                    + "...): it was changed after the build. Restore it, or delete " + dir + " and run datasets/build "
+                    + "again.");
+        }
+        return Tokenizer.load(file);
     }
 }

@@ -41,7 +41,8 @@ public final class Corpus {
     public static Corpus of(List<Path> files) {
         for (Path f : files) {
             if (!Files.isRegularFile(f)) {
-                throw new IllegalArgumentException("Corpus file not found: " + f);
+                throw new IllegalArgumentException("Corpus file not found: " + f + " (check the path, or build the corpora "
+                        + "with datasets/build)");
             }
         }
         return new Corpus(files, d -> true, null, new AtomicLong());
@@ -62,7 +63,9 @@ public final class Corpus {
                 return (n.endsWith(".jsonl") || n.endsWith(".jsonl.gz")) && !n.startsWith(".");
             }).sorted().toList();
             if (found.isEmpty()) {
-                throw new IllegalArgumentException("No .jsonl or .jsonl.gz files in " + fileOrDir);
+                throw new IllegalArgumentException("The corpus folder " + fileOrDir + " is empty: it holds no .jsonl or "
+                        + ".jsonl.gz files. Put the documents there (one JSON object per line with \"id\" and \"text\") "
+                        + "or build the corpora with datasets/build.");
             }
             return of(found);
         } catch (IOException e) {

@@ -9,10 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.cbtm.base.AtomicFiles;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +48,7 @@ public final class Jsonl {
 
     /** Streams the documents of one file; close the stream. {@code skipped} receives 1 for each empty document. */
     public static Stream<Document> read(Path file, LongConsumer skipped) {
-        BufferedReader reader = openReader(file);
+        Utf8Lines reader = new Utf8Lines(openStream(file));
         Iterator<Document> it = new Iterator<>() {
             long line;
             Document next;
@@ -61,6 +59,10 @@ public final class Jsonl {
                     String s;
                     try {
                         s = reader.readLine();
+                    } catch (java.nio.charset.CharacterCodingException e) {
+                        throw new CorpusFormatException(file, line + 1, "not valid UTF-8 (" + e.getMessage() + "). Corpus files "
+                                + "must be UTF-8: convert the file (e.g. iconv -f latin1 -t utf-8), fix or delete this "
+                                + "line, or rebuild the corpus.", e);
                     } catch (IOException e) {
                         throw new UncheckedIOException("Could not read " + file + " after line " + line + ": "
                                 + e.getMessage() + " (a truncated .gz file? rebuild it)", e);
@@ -121,7 +123,7 @@ public final class Jsonl {
         }
         if (text == null || !text.isTextual()) {
             throw new CorpusFormatException(file, line, "missing \"text\" (or it is not a string) in document "
-                    + id.asText(), null);
+                    + id.asText() + ": give every line a \"text\" string, or delete the line", null);
         }
         Map<String, Object> meta = new LinkedHashMap<>();
         node.fields().forEachRemaining(e -> {
@@ -208,7 +210,88 @@ public final class Jsonl {
         return n[0];
     }
 
-    private static BufferedReader openReader(Path file) {
+    /**
+     * Lines of a byte stream decoded as strict UTF-8 (malformed bytes are reported, not replaced with U+FFFD), so that
+     * a bad line is named by its own number. A line ends at {@code \n}; a {@code \r} before it is dropped.
+     */
+    private static final class Utf8Lines implements java.io.Closeable {
+        private final InputStream in;
+        private final byte[] buf = new byte[1 << 16];
+        private int pos;
+        private int end;
+        private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        private final java.nio.charset.CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+
+        Utf8Lines(InputStream in) {
+            this.in = in;
+        }
+
+        String readLine() throws IOException {
+            line.reset();
+            boolean any = false;
+            while (true) {
+                if (pos == end) {
+                    end = in.read(buf, 0, buf.length);
+                    pos = 0;
+                    if (end <= 0) {
+                        end = 0;
+                        return any ? decode() : null;
+                    }
+                }
+                any = true;
+                int start = pos;
+                while (pos < end && buf[pos] != '\n') {
+                    pos++;
+                }
+                line.write(buf, start, pos - start);
+                if (pos < end) {
+                    pos++; // the '\n'
+                    return decode();
+                }
+            }
+        }
+
+        private String decode() throws java.nio.charset.CharacterCodingException {
+            byte[] b = line.toByteArray();
+            int n = b.length > 0 && b[b.length - 1] == '\r' ? b.length - 1 : b.length;
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(b, 0, n);
+            java.nio.CharBuffer chars = java.nio.CharBuffer.allocate(n);
+            java.nio.charset.CoderResult r = decoder.reset().decode(bytes, chars, true);
+            if (!r.isError()) {
+                r = decoder.flush(chars);
+            }
+            if (r.isError()) {
+                int at = bytes.position();
+                throw new NotUtf8(String.format(java.util.Locale.ROOT, "byte 0x%02X at byte %d of the line",
+                        b[Math.min(at, n - 1)] & 0xff, at + 1));
+            }
+            return chars.flip().toString();
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+
+    /** A line that is not valid UTF-8, with the offending byte and where it is. */
+    private static final class NotUtf8 extends java.nio.charset.CharacterCodingException {
+        private final String where;
+
+        NotUtf8(String where) {
+            this.where = where;
+        }
+
+        @Override
+        public String getMessage() {
+            return where;
+        }
+
+    }
+
+    private static InputStream openStream(Path file) {
         try {
             InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
             in.mark(2);
@@ -218,7 +301,7 @@ public final class Jsonl {
             if (b1 == 0x1f && b2 == 0x8b) {
                 in = new GZIPInputStream(in, 1 << 16);
             }
-            return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+            return in;
         } catch (IOException e) {
             throw new UncheckedIOException("Could not open corpus file " + file + ": " + e.getMessage(), e);
         }

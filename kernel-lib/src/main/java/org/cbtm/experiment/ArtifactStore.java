@@ -271,6 +271,7 @@ public final class ArtifactStore {
             cleanStaging(dir.getParent());
             try {
                 if (Files.exists(dir)) {
+                    staleNotice(dir).ifPresent(System.err::println);
                     deleteTree(dir); // a folder without a valid sidecar is not an artifact (edited by hand)
                 }
                 Files.createDirectories(dir.getParent());
@@ -307,6 +308,31 @@ public final class ArtifactStore {
             } catch (Exception e) {
                 throw new IllegalStateException("computing artifact " + kind + "/" + key + " failed: " + e.getMessage(), e);
             }
+        }
+    }
+
+    /**
+     * What to tell the user when an artifact folder is there but cannot be reused: written in another format (by an
+     * older library version) or with an unreadable sidecar. Empty for a folder without any sidecar.
+     */
+    static Optional<String> staleNotice(Path dir) {
+        Path side = dir.resolve(SIDECAR);
+        if (!Files.isRegularFile(side)) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode s = JSON.readTree(side.toFile());
+            String format = s.path("format").asText("?");
+            if (FORMAT.equals(format)) {
+                return Optional.empty();
+            }
+            return Optional.of("Artifact cache: " + dir + " was written in format " + format + " by library version "
+                    + s.path("libraryVersion").asText("unknown") + "; this library (" + Provenance.currentLibraryVersion()
+                    + ") reads " + FORMAT + ", so it is recomputed and replaced. Nothing to do, unless you want to "
+                    + "keep the old result: then copy the folder away first or use the old library version.");
+        } catch (IOException e) {
+            return Optional.of("Artifact cache: " + side + " is unreadable (" + e.getMessage() + "), so " + dir
+                    + " is recomputed and replaced.");
         }
     }
 

@@ -37,10 +37,22 @@ public record CbtmConfig(PartitionSpec partition, int k, long totalTokens, Exper
             throw new IllegalArgumentException("a C-BTM config needs a partition, an expert kind and a routing spec");
         }
         if (k < 1) {
-            throw new IllegalArgumentException("K must be at least 1, got " + k);
+            throw new IllegalArgumentException("K must be at least 1, got " + k + " (K = 1 is the dense baseline)");
         }
         if (totalTokens < k) {
-            throw new IllegalArgumentException("a budget of " + totalTokens + " tokens cannot be split over " + k + " experts");
+            throw new IllegalArgumentException("a budget (totalTokens) of " + totalTokens + " tokens cannot be split over K = "
+                    + k + " experts: raise the budget to at least K tokens or lower K");
+        }
+        long floor = expert.minTokensPerExpert();
+        if (totalTokens / k < floor) {
+            throw new IllegalArgumentException("a budget (totalTokens) of " + totalTokens + " tokens gives each of the K = "
+                    + k + " " + expert.name() + " experts " + totalTokens / k + " tokens, fewer than the " + floor
+                    + " they need to mean anything: raise the budget to at least " + Math.multiplyExact(floor, (long) k)
+                    + " tokens or lower K");
+        }
+        if (routing.topK() != RoutingSpec.ALL && routing.topK() > k) {
+            throw new IllegalArgumentException("top-k " + routing.topK() + " is more than K = " + k + " experts: use "
+                    + "withTopK(1.." + k + "), or withAllExperts() to keep every expert");
         }
     }
 

@@ -84,6 +84,14 @@ public interface ExpertKind {
     }
 
     /**
+     * The fewest tokens per expert a run may have at all: below it the experts mean nothing, so a
+     * {@code CbtmConfig} with less is refused (budgets above it but still small get a {@link #budgetWarning}).
+     */
+    default long minTokensPerExpert() {
+        return 1;
+    }
+
+    /**
      * One expert's job for {@link #expertJob}.
      *
      * @param cluster         the cluster index

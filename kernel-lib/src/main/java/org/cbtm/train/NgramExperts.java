@@ -99,6 +99,14 @@ public record NgramExperts(NgramConfig config) implements ExpertKind {
         return Runtime.getRuntime().availableProcessors();
     }
 
+    /** Fewer tokens than this per expert and a run is refused: not even the common words are counted once. */
+    public static final long MIN_ACCEPTED_TOKENS_PER_EXPERT = 100;
+
+    @Override
+    public long minTokensPerExpert() {
+        return MIN_ACCEPTED_TOKENS_PER_EXPERT;
+    }
+
     @Override
     public Optional<String> budgetWarning(long tokensPerExpert) {
         if (tokensPerExpert < MIN_TOKENS_PER_EXPERT) {

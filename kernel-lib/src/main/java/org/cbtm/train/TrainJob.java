@@ -103,7 +103,9 @@ public record TrainJob(GptConfig model, TrainConfig train, Path trainShard, Path
         } else if (init != null) {
             Checkpoint parent = Checkpoint.read(init);
             if (!parent.info().model().sameArchitecture(model)) {
-                throw new IllegalArgumentException("cannot branch " + model + " from " + init + ", which holds " + parent.info().model());
+                throw new IllegalArgumentException("cannot branch " + model + " from " + init + ", which holds "
+                        + parent.info().model() + ": the layers, width, heads, context length and vocabulary must be "
+                        + "equal; branch from a checkpoint of this architecture or train a new seed for it");
             }
             trainer = Trainer.branch(parent, init.toAbsolutePath().toString(), model, train, trainData, validData,
                     Devices.best());

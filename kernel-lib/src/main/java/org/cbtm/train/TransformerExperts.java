@@ -103,6 +103,12 @@ public record TransformerExperts(GptConfig model, TrainConfig training, long see
         return Checkpoint.readInfo(artifact).validLoss();
     }
 
+    /** One optimiser step per expert: with less, an expert would not train at all. */
+    @Override
+    public long minTokensPerExpert() {
+        return training.tokensPerStep();
+    }
+
     @Override
     public Optional<String> budgetWarning(long tokensPerExpert) {
         long steps = tokensPerExpert / training.tokensPerStep();

@@ -54,7 +54,7 @@ class JsonlTest {
         Path f = tmp.resolve("notext.jsonl");
         Files.writeString(f, "{\"id\":\"1\",\"text\":\"fine\"}\n{\"id\":\"doc-7\",\"body\":\"x\"}\n");
         CorpusFormatException e = assertThrows(CorpusFormatException.class, () -> read(f, new AtomicLong()));
-        assertEquals(f + ":2: missing \"text\" (or it is not a string) in document doc-7", e.getMessage());
+        assertEquals(f + ":2: missing \"text\" (or it is not a string) in document doc-7: give every line a \"text\" string, or delete the line", e.getMessage());
         Files.writeString(f, "[1,2]\n");
         assertTrue(assertThrows(CorpusFormatException.class, () -> read(f, new AtomicLong()))
                 .getMessage().contains(":1: expected a JSON object"));

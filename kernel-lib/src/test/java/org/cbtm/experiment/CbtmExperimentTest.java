@@ -83,8 +83,10 @@ class CbtmExperimentTest {
     @Test
     void tooSmallBudgetsWarnWithTheReason(@TempDir Path dir) {
         try (CbtmExperiment exp = SampleExperiment.in(dir)) {
-            CbtmConfig tiny = CbtmConfig.balanced(2, KN2, 2);
-            assertTrue(tiny.budgetWarning().orElseThrow().contains("1 tokens"), tiny.budgetWarning().toString());
+            var refused = assertThrows(IllegalArgumentException.class, () -> CbtmConfig.balanced(2, KN2, 2));
+            assertTrue(refused.getMessage().contains("raise the budget"), refused.getMessage());
+            CbtmConfig tiny = CbtmConfig.balanced(2, KN2, 400);
+            assertTrue(tiny.budgetWarning().orElseThrow().contains("200 tokens"), tiny.budgetWarning().toString());
             CbtmResult r = exp.run(tiny);
             assertFalse(r.warnings().isEmpty());
             assertTrue(r.warnings().get(0).contains("raise the budget or lower K"), r.warnings().toString());

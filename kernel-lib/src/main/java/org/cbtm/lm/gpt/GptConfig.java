@@ -42,7 +42,10 @@ public record GptConfig(int vocabSize, int layers, int width, int heads, int con
         }
         if (width % heads != 0) {
             throw new IllegalArgumentException("heads (" + heads + ") must divide width (" + width
-                    + "): each head gets width / heads dimensions");
+                    + "): each head gets width / heads dimensions; use a head count that divides the width (e.g. "
+                    + java.util.stream.IntStream.rangeClosed(1, Math.min(width, 64)).filter(h -> width % h == 0)
+                    .filter(h -> Math.abs(h - heads) <= Math.max(2, heads)).boxed().map(String::valueOf)
+                    .collect(java.util.stream.Collectors.joining(", ")) + ")");
         }
         if (contextLength < 1) {
             throw new IllegalArgumentException("contextLength must be positive, got " + contextLength);
