@@ -101,8 +101,9 @@ class SlurmRunTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SlurmRun.prepareShards(shards,
                 experts, KN2.withK(3), null, null, null, null));
         assertTrue(e.getMessage().contains("K = 3"), e.getMessage());
+        // optimiser steps of 4 x 128 tokens: KN2's 2,000 tokens per expert are at least one step
         CbtmConfig seeded = KN2.withExpert(new TransformerExperts(new GptConfig(50_257, 1, 32, 2, 128, 0.0),
-                TrainConfig.quick(1 << 14), 8_192));
+                TrainConfig.reference(1 << 14, 4, 128, 1e-3), 8_192));
         e = assertThrows(IllegalArgumentException.class, () -> SlurmRun.prepareShards(shards, experts, seeded, null,
                 null, null, null));
         assertTrue(e.getMessage().contains("--seed-data"), e.getMessage());
