@@ -107,7 +107,9 @@ def main():
         s_med = statistics.median(x["median"] for x in single)
         lines.append(f"With hogs, one libtorch thread: {s_med:.0f} tokens/s median against {h_med:.0f} with "
                      f"{a.threads} ({s_med / h_med:.2f}x).")
-    lines.append(f"Cores: {os.cpu_count()}; load average at the end: {os.getloadavg()[0]:.1f}.")
+    lines.append(f"Cores: {os.cpu_count()}; load average at the end: {os.getloadavg()[0]:.1f}. The load average is "
+                 "the 1-minute one at the start of a round: it lags, so a quiet round that follows a round with hogs "
+                 "still shows them.")
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT + ".tmp", "w") as f:
         f.write("\n".join(lines) + "\n")
