@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
+import com.knuddels.jtokkit.api.GptBytePairEncodingParams;
 import com.knuddels.jtokkit.api.IntArrayList;
 import org.cbtm.base.AtomicFiles;
 
@@ -17,7 +18,11 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * The project's LM tokenizer: GPT-2 byte-level BPE (JTokkit {@code r50k_base}, the OPT tokenizer family) with the
@@ -33,6 +38,12 @@ import java.util.HexFormat;
  * arbitrary id sequence that does not form valid UTF-8 (e.g. a model sample that stops inside a character)
  * yields U+FFFD for the broken bytes.
  *
+ * <p><b>Small vocabularies.</b> {@link #truncated(int)} (and {@link TokenizerConfig#baseRanks()}) keeps only the
+ * first R ranks of {@code r50k_base}: the 256 byte tokens and the first R - 256 merges, which is again a valid BPE
+ * (every kept token is a merge of two tokens of lower rank), so text is cut into the longest pieces those merges
+ * make instead of falling back to bytes wherever a frequent token is missing. With R of 4k-8k the output layer of a
+ * small model shrinks by 6-12x against the corpus tokenizer's 47,815 ids.
+ *
  * <p>Deterministic and offline (the GPT-2 ranks ship inside the JTokkit jar). Thread-safe. Saved as JSON with a
  * sha256 of its content ({@link #sha256()}), which experiments record to show that compared models share it.
  */
@@ -47,9 +58,19 @@ public final class Tokenizer {
     public static final int BYTE_OFFSET = 1;
     public static final int FIRST_BASE_ID = BYTE_OFFSET + 256;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static volatile Base base;
+    /** The ordinary tokens of {@code r50k_base} (id 50256 is its special {@code <|endoftext|>}). */
+    public static final int R50K_RANKS = 50256;
+    /** GPT-2's pre-tokenisation regex, as JTokkit compiles it for {@code r50k_base}. */
+    private static final Pattern R50K_PATTERN = Pattern.compile(
+            "'(?:[sdmt]|ll|ve|re)| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+",
+            Pattern.UNICODE_CHARACTER_CLASS);
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static volatile byte[][] r50kBytes;
+    private static final Map<Integer, Base> BASES = new ConcurrentHashMap<>();
+
+    private final int baseRanks;     // r50k ranks the BPE may use (R50K_RANKS: all)
+    private final Base base;
     private final int[] baseIds;     // compact id - FIRST_BASE_ID -> r50k id
     private final int[] toCompact;   // r50k id -> compact id, or -1
     private final byte[][] idBytes;  // compact id -> bytes (null for EOD)
@@ -60,7 +81,13 @@ public final class Tokenizer {
     }
 
     private Tokenizer(int[] baseIds) {
-        Base b = base();
+        this(baseIds, R50K_RANKS);
+    }
+
+    private Tokenizer(int[] baseIds, int baseRanks) {
+        Base b = base(baseRanks);
+        this.baseRanks = baseRanks;
+        this.base = b;
         this.baseIds = baseIds.clone();
         this.toCompact = new int[b.bytes().length];
         Arrays.fill(toCompact, -1);
@@ -70,13 +97,14 @@ public final class Tokenizer {
         }
         for (int i = 0; i < baseIds.length; i++) {
             int r = baseIds[i];
-            if (r < 0 || r >= b.bytes().length || toCompact[r] != -1) {
-                throw new IllegalArgumentException("Invalid or repeated GPT-2 token id " + r + " in the vocabulary");
+            if (r < 0 || r >= baseRanks || toCompact[r] != -1) {
+                throw new IllegalArgumentException("Invalid or repeated GPT-2 token id " + r + " in the vocabulary"
+                        + (baseRanks < R50K_RANKS ? " (this BPE keeps ranks below " + baseRanks + ")" : ""));
             }
             toCompact[r] = FIRST_BASE_ID + i;
             idBytes[FIRST_BASE_ID + i] = b.bytes()[r];
         }
-        this.sha256 = digest(baseIds);
+        this.sha256 = digest(baseIds, baseRanks);
     }
 
     /** A tokenizer that keeps the given GPT-2 token ids, in this order. */
@@ -86,18 +114,40 @@ public final class Tokenizer {
 
     /** The full GPT-2 vocabulary in id order (no compaction), still with byte fallback and the EOD id 0. */
     public static Tokenizer fullGpt2() {
-        int n = base().bytes().length;
-        int[] ids = new int[n];
-        for (int i = 0; i < n; i++) {
-            ids[i] = i;
+        return truncated(R50K_RANKS);
+    }
+
+    /**
+     * The BPE of {@code r50k_base}'s first {@code ranks} ranks (256 bytes and {@code ranks - 256} merges), every one
+     * of them kept, in rank order: {@code ranks + 1} ids with the end-of-document id (the single-byte ranks are the
+     * byte ids). {@code truncated(R50K_RANKS)} is {@link #fullGpt2()}, which keeps the single-byte ranks as ids of
+     * their own as it always did.
+     */
+    public static Tokenizer truncated(int ranks) {
+        checkRanks(ranks);
+        if (ranks == R50K_RANKS) {
+            int[] ids = new int[ranks];
+            for (int i = 0; i < ranks; i++) {
+                ids[i] = i;
+            }
+            return new Tokenizer(ids);
         }
-        return new Tokenizer(ids);
+        byte[][] bytes = r50kBytes();
+        return new Tokenizer(java.util.stream.IntStream.range(0, ranks).filter(r -> bytes[r].length > 1).toArray(), ranks);
+    }
+
+    private static void checkRanks(int ranks) {
+        if (ranks < 256 || ranks > R50K_RANKS) {
+            throw new IllegalArgumentException("baseRanks must be in [256, " + R50K_RANKS + "] (256 keeps bytes only, "
+                    + R50K_RANKS + " is all of r50k_base), got " + ranks);
+        }
     }
 
     /** Fits the vocabulary to {@code texts} (the training split). */
     public static Tokenizer train(Iterable<String> texts, TokenizerConfig config) {
-        Encoding enc = base().encoding();
-        long[] counts = new long[base().bytes().length];
+        int ranks = config.baseRanks() == 0 ? R50K_RANKS : config.baseRanks();
+        Encoding enc = base(ranks).encoding();
+        long[] counts = new long[ranks];
         for (String t : texts) {
             IntArrayList ids = enc.encodeOrdinary(sanitize(t));
             for (int i = 0, n = ids.size(); i < n; i++) {
@@ -106,8 +156,11 @@ public final class Tokenizer {
         }
         Integer[] order = new Integer[counts.length];
         int kept = 0;
+        byte[][] bytes = r50kBytes();
         for (int i = 0; i < counts.length; i++) {
-            if (counts[i] >= config.minCount()) {
+            // a small vocabulary spends no ids on single bytes twice (the byte ids spell them); the full corpus
+            // tokenizer keeps them, as its recorded sha256 says
+            if (counts[i] >= config.minCount() && (ranks == R50K_RANKS || bytes[i].length > 1)) {
                 order[kept++] = i;
             }
         }
@@ -118,12 +171,12 @@ public final class Tokenizer {
         for (int i = 0; i < cap; i++) {
             ids[i] = used[i];
         }
-        return new Tokenizer(ids);
+        return new Tokenizer(ids, ranks);
     }
 
     /** The token ids of {@code text} (no EOD added). */
     public int[] encode(String text) {
-        IntArrayList r = base().encoding().encodeOrdinary(sanitize(text));
+        IntArrayList r = base.encoding().encodeOrdinary(sanitize(text));
         int n = r.size();
         int[] out = new int[n + 8];
         int k = 0;
@@ -136,7 +189,7 @@ public final class Tokenizer {
                 }
                 out[k++] = c;
             } else {
-                byte[] bs = base().bytes()[rid];
+                byte[] bs = base.bytes()[rid];
                 if (k + bs.length > out.length) {
                     out = Arrays.copyOf(out, Math.max(out.length * 2, k + bs.length));
                 }
@@ -150,11 +203,11 @@ public final class Tokenizer {
 
     /** How many ids {@link #encode} returns for {@code text}. */
     public int count(String text) {
-        IntArrayList r = base().encoding().encodeOrdinary(sanitize(text));
+        IntArrayList r = base.encoding().encodeOrdinary(sanitize(text));
         int k = 0;
         for (int i = 0, n = r.size(); i < n; i++) {
             int rid = r.get(i);
-            k += toCompact[rid] >= 0 ? 1 : base().bytes()[rid].length;
+            k += toCompact[rid] >= 0 ? 1 : base.bytes()[rid].length;
         }
         return k;
     }
@@ -220,6 +273,11 @@ public final class Tokenizer {
         return baseIds.clone();
     }
 
+    /** How many r50k_base ranks the BPE uses: {@link #R50K_RANKS} (all) unless the tokenizer is a truncated one. */
+    public int baseRanks() {
+        return baseRanks;
+    }
+
     /** The sha256 of the vocabulary (format, base encoding and kept ids): two tokenizers agree iff it matches. */
     public String sha256() {
         return sha256;
@@ -266,6 +324,9 @@ public final class Tokenizer {
         o.put("eod_id", EOD);
         o.put("byte_offset", BYTE_OFFSET);
         o.put("vocab_size", vocabSize());
+        if (baseRanks < R50K_RANKS) {
+            o.put("base_ranks", baseRanks);
+        }
         o.put("sha256", sha256);
         ArrayNode a = o.putArray("base_ids");
         for (int id : baseIds) {
@@ -290,7 +351,9 @@ public final class Tokenizer {
         for (int i = 0; i < ids.length; i++) {
             ids[i] = a.get(i).asInt();
         }
-        Tokenizer t = new Tokenizer(ids);
+        int ranks = o.path("base_ranks").asInt(R50K_RANKS);
+        checkRanks(ranks);
+        Tokenizer t = new Tokenizer(ids, ranks);
         if (!t.sha256.equals(o.path("sha256").asText())) {
             throw new IllegalArgumentException("Tokenizer " + file + " is corrupt: its content does not match the "
                     + "sha256 it records. Rebuild it (datasets/build) or restore the experiment's copy.");
@@ -298,10 +361,12 @@ public final class Tokenizer {
         return t;
     }
 
-    private static String digest(int[] ids) {
+    private static String digest(int[] ids, int baseRanks) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update((FORMAT + "\n" + BASE + "\n").getBytes(StandardCharsets.UTF_8));
+            // the full BPE hashes as before truncation existed, so corpus manifests keep their sha256
+            String head = FORMAT + "\n" + BASE + (baseRanks < R50K_RANKS ? "@" + baseRanks : "") + "\n";
+            md.update(head.getBytes(StandardCharsets.UTF_8));
             byte[] b = new byte[4];
             for (int id : ids) {
                 b[0] = (byte) (id >>> 24);
@@ -316,22 +381,40 @@ public final class Tokenizer {
         }
     }
 
-    private static Base base() {
-        Base b = base;
+    /** The BPE over the first {@code ranks} ranks of r50k_base, and the bytes of every r50k token. */
+    private static Base base(int ranks) {
+        return BASES.computeIfAbsent(ranks, r -> {
+            byte[][] bytes = r50kBytes();
+            if (r == R50K_RANKS) {
+                return new Base(Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.R50K_BASE), bytes);
+            }
+            Map<byte[], Integer> ranksOf = new HashMap<>();
+            for (int i = 0; i < r; i++) {
+                ranksOf.put(bytes[i], i);
+            }
+            GptBytePairEncodingParams params = new GptBytePairEncodingParams(BASE + "@" + r, R50K_PATTERN, ranksOf,
+                    Map.of(EOD_STRING, R50K_RANKS));
+            Encoding enc = Encodings.newLazyEncodingRegistry().registerGptBytePairEncoding(params)
+                    .getEncoding(BASE + "@" + r).orElseThrow();
+            return new Base(enc, bytes);
+        });
+    }
+
+    private static byte[][] r50kBytes() {
+        byte[][] b = r50kBytes;
         if (b == null) {
             synchronized (Tokenizer.class) {
-                b = base;
+                b = r50kBytes;
                 if (b == null) {
                     Encoding enc = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.R50K_BASE);
-                    int n = 50256; // ordinary tokens; 50256 is the special <|endoftext|>
-                    byte[][] bytes = new byte[n][];
+                    b = new byte[R50K_RANKS][];
                     IntArrayList one = new IntArrayList(1);
-                    for (int i = 0; i < n; i++) {
+                    for (int i = 0; i < R50K_RANKS; i++) {
                         one.clear();
                         one.add(i);
-                        bytes[i] = enc.decodeBytes(one);
+                        b[i] = enc.decodeBytes(one);
                     }
-                    base = b = new Base(enc, bytes);
+                    r50kBytes = b;
                 }
             }
         }
