@@ -75,7 +75,7 @@ public final class RunStatus {
         for (int c = 0; c < k; c++) {
             Path dir = expertsDir.resolve("expert-" + c);
             ExpertKind.ExpertJob job = kind.expertJob(new ExpertKind.ExpertTask(c,
-                    expertsDir.resolve("data").resolve("shard-" + c + ".bin"), null, null, tokensPerExpert, dir, false));
+                    expertsDir.resolve("data").resolve("shard-" + c + ".bin"), null, null, tokensPerExpert, dir, 1));
             addRow(t, Integer.toString(c), dir, job.isDone() ? Optional.of(job.artifact()) : Optional.empty(), kind,
                     tokensPerExpert);
         }

@@ -111,7 +111,7 @@ public final class CbtmTraining {
         for (int c = 0; c < k; c++) {
             Path dir = expertsDir.resolve("expert-" + c);
             ExpertKind.ExpertJob job = plan.kind().expertJob(new ExpertKind.ExpertTask(c, shardFiles.get(c), validFile,
-                    seed, perExpert, dir, plan.processes() > 1));
+                    seed, perExpert, dir, plan.processes()));
             experts.add(job.artifact());
             if (!job.isDone()) {
                 jobs.add(job.work());

@@ -100,9 +100,28 @@ public interface ExpertKind {
      * @param seed            the seed artifact to branch from, or null for kinds without a seed
      * @param tokens          the expert's budget (methods 1.3: total / K)
      * @param dir             the expert's folder (the artifact goes here)
-     * @param separateProcess whether the work should run as a separate process (parallel jobs)
+     * @param parallelJobs    how many expert jobs run at once: 1 runs the work in this JVM; more run each as its own
+     *                        process, which then gets its share of the cores ({@link #threadsPerJob})
      */
-    record ExpertTask(int cluster, Path shard, Path valid, Path seed, long tokens, Path dir, boolean separateProcess) {
+    record ExpertTask(int cluster, Path shard, Path valid, Path seed, long tokens, Path dir, int parallelJobs) {
+        public ExpertTask {
+            if (parallelJobs < 1) {
+                throw new IllegalArgumentException("parallelJobs must be at least 1, got " + parallelJobs);
+            }
+        }
+
+        /** Whether the work should run as a separate process. */
+        public boolean separateProcess() {
+            return parallelJobs > 1;
+        }
+
+        /**
+         * The compute threads of one job: the cores split over the jobs that run at once (at least 1), so that
+         * parallel jobs do not oversubscribe the machine.
+         */
+        public int threadsPerJob() {
+            return Math.max(1, Runtime.getRuntime().availableProcessors() / parallelJobs);
+        }
     }
 
     /**

@@ -216,6 +216,11 @@ public record TrainJob(GptConfig model, TrainConfig train, Path trainShard, Path
 
     /** Runs one {@link TrainJob} as a child JVM with this JVM's memory, module and property settings. */
     public static void runProcess(Path jobFile, Path log) {
+        runProcess(jobFile, log, new String[0]);
+    }
+
+    /** {@link #runProcess(Path, Path)} with more JVM options, after this JVM's (so that they win). */
+    public static void runProcess(Path jobFile, Path log, String... extraJvmOptions) {
         List<String> options = new ArrayList<>();
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             // memory, system properties and module flags carry over; agents and debug ports must not
@@ -224,6 +229,7 @@ public record TrainJob(GptConfig model, TrainConfig train, Path trainShard, Path
                 options.add(arg);
             }
         }
+        options.addAll(List.of(extraJvmOptions));
         try {
             Files.createDirectories(log.getParent());
             Process p = processBuilder(jobFile, options.toArray(String[]::new))

@@ -83,7 +83,11 @@ public record TransformerExperts(GptConfig model, TrainConfig training, long see
             return new ExpertJob(job.finalCheckpoint(), job::run);
         }
         Path file = job.write(task.dir().resolve("job.json"));
-        return new ExpertJob(job.finalCheckpoint(), () -> TrainJob.runProcess(file, task.dir().resolve("job.log")));
+        // one libtorch thread per core share: two 2-thread jobs on 2 cores would fight over them
+        String[] threads = {"-Dai.djl.pytorch.num_threads=" + task.threadsPerJob(),
+                "-Dai.djl.pytorch.num_interop_threads=1"};
+        return new ExpertJob(job.finalCheckpoint(),
+                () -> TrainJob.runProcess(file, task.dir().resolve("job.log"), threads));
     }
 
     @Override

@@ -13,6 +13,12 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.cbtm.lm.LanguageModel;
 
 import org.cbtm.lm.gpt.GptConfig;
 import org.cbtm.lm.gpt.TinyGpt;
@@ -114,6 +120,73 @@ class CbtmTrainingTest {
         for (Path e : experts.experts()) {
             assertEquals(64, Checkpoint.readInfo(e).tokensSeen());
             assertTrue(Files.isRegularFile(e.getParent().resolve("job.log")));
+        }
+    }
+
+    /**
+     * A kind whose jobs only record how many run at once (and fail for one cluster): the scheduler's own behaviour,
+     * without training anything.
+     */
+    private record RecordingKind(AtomicInteger running, AtomicInteger most, Set<Integer> finished, int failing,
+                                 List<Integer> threads) implements ExpertKind {
+        @Override
+        public String name() {
+            return "recording";
+        }
+
+        @Override
+        public ExpertJob expertJob(ExpertTask task) {
+            threads.add(task.threadsPerJob());
+            return new ExpertJob(task.dir().resolve("done"), () -> {
+                most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                try {
+                    Thread.sleep(150);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    running.decrementAndGet();
+                }
+                if (task.cluster() == failing) {
+                    throw new IllegalStateException("cluster " + task.cluster() + " failed on purpose");
+                }
+                finished.add(task.cluster());
+            });
+        }
+
+        @Override
+        public LanguageModel load(Path artifact) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public ComputeAccount account(Path artifact) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    @Test
+    void parallelJobsNeverExceedTheProcessesAskedAndAFailureLeavesTheOthersFinished(@TempDir Path dir) {
+        List<TokenShard> shards = new ArrayList<>();
+        for (int c = 0; c < 7; c++) {
+            shards.add(cluster(3, 1 + c % 3, c));
+        }
+        var data = new CbtmTraining.Data(shards, cluster(10, 1, 99), null);
+        for (int processes : new int[] {1, 2, 3}) {
+            var kind = new RecordingKind(new AtomicInteger(), new AtomicInteger(), ConcurrentHashMap.newKeySet(), 4,
+                    new CopyOnWriteArrayList<>());
+            var plan = new CbtmTraining.Plan(kind, 7 * 10, processes);
+            var e = assertThrows(IllegalStateException.class,
+                    () -> CbtmTraining.run(plan, data, dir.resolve("seed"), dir.resolve("p" + processes)));
+            assertTrue(e.getMessage().contains("1 of 7 expert jobs failed") && e.getMessage().contains("cluster 4"),
+                    e.getMessage());
+            assertEquals(Set.of(0, 1, 2, 3, 5, 6), kind.finished(), "every other job finished");
+            assertTrue(kind.most().get() <= processes, kind.most().get() + " jobs ran at once, asked " + processes);
+            if (processes > 1) {
+                assertEquals(processes, kind.most().get(), "the jobs do run side by side");
+            }
+            int cores = Runtime.getRuntime().availableProcessors();
+            assertTrue(kind.threads().stream().allMatch(t -> t == Math.max(1, cores / processes)), kind.threads()
+                    + " threads per job for " + processes + " jobs on " + cores + " cores");
         }
     }
 

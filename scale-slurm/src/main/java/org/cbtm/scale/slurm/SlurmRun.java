@@ -185,7 +185,7 @@ public final class SlurmRun {
         for (int c = 0; c < k; c++) {
             Path shard = ClusterShards.shardPath(shardDir, c).toAbsolutePath();
             Path dir = expertsDir.resolve("expert-" + c).toAbsolutePath();
-            ExpertKind.ExpertJob job = kind.expertJob(new ExpertKind.ExpertTask(c, shard, null, seed, perExpert, dir, false));
+            ExpertKind.ExpertJob job = kind.expertJob(new ExpertKind.ExpertTask(c, shard, null, seed, perExpert, dir, 1));
             experts.add(new SlurmPlan.Expert(c, shard.toString(), dir.toString(), perExpert, job.isDone()));
             largestShard = Math.max(largestShard, TokenShard.numTokens(shard));
         }
@@ -351,7 +351,7 @@ public final class SlurmRun {
         Path dir = Path.of(e.dir());
         try (FileLock lock = lock(dir, "expert " + index)) {
             ExpertKind.ExpertJob job = kind.expertJob(new ExpertKind.ExpertTask(index, Path.of(e.shard()),
-                    plan.valid() == null ? null : Path.of(plan.valid()), seed, e.tokens(), dir, false));
+                    plan.valid() == null ? null : Path.of(plan.valid()), seed, e.tokens(), dir, 1));
             if (job.isDone()) {
                 System.err.println("expert " + index + ": already trained (" + job.artifact() + "): nothing to do");
                 return job.artifact();
