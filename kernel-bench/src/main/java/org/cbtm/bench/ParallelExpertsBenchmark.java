@@ -79,7 +79,7 @@ public final class ParallelExpertsBenchmark {
                                    [--layers 2] [--width 128] [--heads 4] [--block 128] [--batch 16] [--no-figures]
                             Trains K experts on K shards of the real quick mixture one after the other (each with all cores)
                             and min(K, cores) at a time (each with one thread), alternating rounds; prints aggregate tokens/s
-                            of both, writes figures/bench-parallel-experts.md.""");
+                            of both, writes figures/bench-parallel-experts.md (-v<R>.md with --small-vocab R).""");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[a] + " (see --help)");
@@ -149,7 +149,8 @@ public final class ParallelExpertsBenchmark {
                 }
             }
             md.append("\n```\n").append(String.join("\n", lines)).append("\n```\n");
-            AtomicFiles.writeString(ProjectPaths.figures().resolve("bench-parallel-experts.md"), md.toString());
+            String name = "bench-parallel-experts" + (vocabRanks == 0 ? "" : "-v" + vocabRanks) + ".md";
+            AtomicFiles.writeString(ProjectPaths.figures().resolve(name), md.toString());
         }
     }
 
