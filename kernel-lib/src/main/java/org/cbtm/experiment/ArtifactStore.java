@@ -108,9 +108,11 @@ public final class ArtifactStore {
         this.root = root.toAbsolutePath().normalize();
     }
 
-    /** The project's store, {@code build/artifacts} (git-ignored). */
+    /** The project's store, {@code build/artifacts} (git-ignored), or {@code $CBTM_ARTIFACTS} when set. */
     public static ArtifactStore standard() {
-        return new ArtifactStore(ProjectPaths.build().resolve("artifacts"));
+        String dir = System.getenv("CBTM_ARTIFACTS");   // another store, e.g. a scratch one for a test run
+        return new ArtifactStore(dir != null && !dir.isBlank() ? Path.of(dir)
+                : ProjectPaths.build().resolve("artifacts"));
     }
 
     public Path root() {
