@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.cbtm.corpus.Corpora;
+import org.cbtm.corpus.CharsPerToken;
 import org.cbtm.corpus.CorpusManifest;
 import org.cbtm.corpus.Document;
 import org.cbtm.corpus.Samples;

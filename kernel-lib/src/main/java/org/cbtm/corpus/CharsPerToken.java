@@ -1,4 +1,4 @@
-package org.cbtm.text.token;
+package org.cbtm.corpus;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,8 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import org.cbtm.corpus.Corpus;
-import org.cbtm.corpus.Document;
+import org.cbtm.text.token.Tokenizer;
 
 /**
  * How many characters one token covers, per source and tokenizer: the measure by which a small vocabulary is
