@@ -15,8 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -289,12 +288,17 @@ public final class ArtifactStore {
                             .writeValue(out, side));
                     try {
                         Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
-                    } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
-                        // another process stored the same artifact first: keep theirs
-                        return read(kind, key, true).orElseThrow(() -> raced);
                     } catch (AtomicMoveNotSupportedException e) {
                         throw new IOException("the artifact store at " + root + " needs a file system with atomic "
                                 + "renames", e);
+                    } catch (FileSystemException raced) {
+                        // another process stored the same artifact first: keep theirs. rename(2) onto a non-empty
+                        // folder fails with ENOTEMPTY, which the JDK reports as a plain FileSystemException
+                        Optional<Artifact> theirs = read(kind, key, true);
+                        if (theirs.isPresent()) {
+                            return theirs.get();
+                        }
+                        throw raced;
                     }
                     return read(kind, key, false).orElseThrow(() ->
                             new IOException("artifact " + dir + " was stored but cannot be read back"));

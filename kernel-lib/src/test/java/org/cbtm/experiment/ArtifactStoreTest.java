@@ -42,6 +42,27 @@ class ArtifactStoreTest {
         };
     }
 
+    /**
+     * Two processes computing the same artifact at once (notebooks 05 and 06 on one store): the one that finishes
+     * second finds the folder taken (rename onto a non-empty folder: ENOTEMPTY) and must keep the first one's copy,
+     * not fail. The other process is played by a second store on the same folder, storing inside the computation.
+     */
+    @Test
+    void theSecondOfTwoConcurrentWritersKeepsTheFirstOnesCopy(@TempDir Path root) throws IOException {
+        AtomicInteger calls = new AtomicInteger();
+        ArtifactStore ours = new ArtifactStore(root);
+        ArtifactStore.Artifact a = ours.getOrCompute("evaluation", BASE, DATA, dir -> {
+            new ArtifactStore(root).getOrCompute("evaluation", BASE, DATA, writing(calls, "first"));
+            return writing(calls, "second").compute(dir);
+        });
+        assertEquals(2, calls.get());
+        assertEquals("first", Files.readString(a.file("model.txt")), "the copy stored first is kept");
+        assertTrue(a.reused());
+        try (var staging = Files.list(root.resolve("evaluation"))) {
+            assertEquals(1, staging.count(), "the loser's staging folder is removed");
+        }
+    }
+
     @Test
     void reusesWhatExists(@TempDir Path root) throws IOException {
         ArtifactStore store = new ArtifactStore(root);
