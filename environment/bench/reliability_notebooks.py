@@ -117,6 +117,41 @@ def endurance(runs):
     return met
 
 
+TIMELY_COLUMN = re.compile(r"wall|_s$|\bs$|seconds|us/position|^cached$|router share|^min$|^max$")
+DASHES = re.compile(r"^[- ]*-[- ]*$")
+
+
+def mask_time_columns(text):
+    """Blanks the columns of fixed-width tables that hold times, timing shares or whether a result was cached (they
+    differ between runs by nature), and drops whole tables whose title is about time."""
+    lines = text.splitlines()
+    out, i = [], 0
+    while i < len(lines):
+        if i + 1 < len(lines) and DASHES.match(lines[i + 1]) and lines[i].strip():
+            spans = [m.span() for m in re.finditer(r"-+", lines[i + 1])]
+            names = [lines[i][a:b + 40].split("  ")[0].strip() for a, b in spans]
+            masked = [sp for sp, name in zip(spans, names) if TIMELY_COLUMN.search(name)]
+            title_timely = bool(out) and TIMELY.search(out[-1] or "")
+            j = i + 2
+            while j < len(lines) and lines[j].strip():
+                j += 1
+            if title_timely:
+                out.pop()
+            else:
+                for line in lines[i:j]:
+                    chars = list(line.ljust(len(lines[i + 1])))
+                    for a, b in masked:
+                        # a column may be wider than its dashes (right-aligned numbers): blank to the next column
+                        nxt = min([x for x, _ in spans if x > a], default=len(chars))
+                        chars[a:nxt] = " " * (nxt - a)
+                    out.append("".join(chars))
+            i = j
+        else:
+            out.append(lines[i])
+            i += 1
+    return "\n".join(out)
+
+
 def results(executed_path):
     """The notebook's printed results, cell by cell, without lines about time."""
     nb = nbformat.read(executed_path, as_version=4)
@@ -131,7 +166,8 @@ def results(executed_path):
             elif "data" in o:
                 data = o["data"]
                 texts.append(data.get("text/markdown") or data.get("text/plain") or "")
-        lines = [l.rstrip() for t in texts for l in t.splitlines() if l.strip() and not TIMELY.search(l)]
+        lines = [l.rstrip() for t in texts for l in mask_time_columns(t).splitlines()
+                 if l.strip() and not TIMELY.search(l)]
         out.append((i, lines))
     return out
 
