@@ -350,7 +350,8 @@ public final class EnsembleBenchmark {
         return s;
     }
 
-    private static double median(double[] a) {
+    /** The median of {@code a} (not modified); shared by the benchmarks of this package. */
+    static double median(double[] a) {
         double[] b = a.clone();
         Arrays.sort(b);
         int n = b.length;

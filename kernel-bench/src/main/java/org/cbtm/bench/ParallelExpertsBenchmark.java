@@ -117,10 +117,10 @@ public final class ParallelExpertsBenchmark {
             }
         }
         List<String> lines = new ArrayList<>();
-        double seqWall = median(sequential.stream().mapToDouble(Round::wallRate).toArray());
-        double parWall = median(concurrent.stream().mapToDouble(Round::wallRate).toArray());
-        double seqTrain = median(sequential.stream().mapToDouble(x -> x.trainRate(false)).toArray());
-        double parTrain = median(concurrent.stream().mapToDouble(x -> x.trainRate(true)).toArray());
+        double seqWall = EnsembleBenchmark.median(sequential.stream().mapToDouble(Round::wallRate).toArray());
+        double parWall = EnsembleBenchmark.median(concurrent.stream().mapToDouble(Round::wallRate).toArray());
+        double seqTrain = EnsembleBenchmark.median(sequential.stream().mapToDouble(x -> x.trainRate(false)).toArray());
+        double parTrain = EnsembleBenchmark.median(concurrent.stream().mapToDouble(x -> x.trainRate(true)).toArray());
         double seqBest = sequential.stream().mapToDouble(Round::wallRate).max().orElseThrow();
         double parBest = concurrent.stream().mapToDouble(Round::wallRate).max().orElseThrow();
         lines.add(String.format(Locale.ROOT, "one job at a time, %d threads each: %.0f tokens/s over the wall (median; best %.0f), "
@@ -182,12 +182,6 @@ public final class ParallelExpertsBenchmark {
         double[] trainSeconds = jobs.stream().mapToDouble(j -> Checkpoint.readInfo(j.finalCheckpoint()).trainSeconds())
                 .toArray();
         return new Round(way, wall, trainSeconds, train.tokenBudget());
-    }
-
-    private static double median(double[] xs) {
-        double[] s = xs.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     private static double load() {
