@@ -82,6 +82,7 @@ public final class TrainingBenchmark {
         Path out = ProjectPaths.build().resolve("bench/training");
         boolean skipPeer = false;
         boolean writeFigures = true;
+        int vocabRanks = 0; // 0: the corpus tokenizer; R: r50k_base's first R ranks (the small vocabulary)
         for (int a = 0; a < args.length; a++) {
             switch (args[a]) {
                 case "--layers" -> layers = Integer.parseInt(args[++a]);
@@ -94,6 +95,7 @@ public final class TrainingBenchmark {
                 case "--rounds" -> rounds = Integer.parseInt(args[++a]);
                 case "--threads" -> threads = Integer.parseInt(args[++a]);
                 case "--lr" -> lr = Double.parseDouble(args[++a]);
+                case "--vocab" -> vocabRanks = Integer.parseInt(args[++a]);
                 case "--python" -> python = args[++a];
                 case "--peer" -> peer = Path.of(args[++a]);
                 case "--out" -> out = Path.of(args[++a]);
@@ -102,7 +104,7 @@ public final class TrainingBenchmark {
                 case "-h", "--help" -> {
                     System.out.println("""
                             usage: environment/bench/training [--layers 4] [--width 256] [--heads 4] [--block 128] [--batch 16]
-                                   [--warmup 2] [--steps 8] [--rounds 3] [--threads 2] [--lr 1e-3] [--skip-peer] [--no-figures]
+                                   [--warmup 2] [--steps 8] [--rounds 3] [--threads 2] [--lr 1e-3] [--vocab R] [--skip-peer] [--no-figures]
                             Trains the same GPT with our trainer (DJL / libtorch) and with Debian's PyTorch on the same blocks of
                             the real corpus, alternating rounds; prints tokens/s of both and the ratio, writes
                             figures/bench-training.md.""");
@@ -114,7 +116,7 @@ public final class TrainingBenchmark {
 
         TorchRuntime.engine();
         JniUtils.setNumThreads(threads);
-        Tokenizer tokenizer = Corpora.tokenizer();
+        Tokenizer tokenizer = vocabRanks == 0 ? Corpora.tokenizer() : Tokenizer.truncated(vocabRanks);
         Mixture mixture = Mixture.standard(Profile.QUICK);
         long t0 = System.nanoTime();
         TokenShard shard = TokenShard.encode(tokenizer, mixture.sample(Split.TRAIN));

@@ -32,11 +32,19 @@ public record Mixture(List<String> sources, int maxPerSource, long seed) {
     }
 
     /**
-     * The mixture of the notebooks: all seven sources, 400 passages each per split in the quick profile,
-     * 20 000 in the full one (which is all of the smaller sources), seed 2023.
+     * The mixture of the notebooks: all seven sources, 400 passages each per split in the quick profile, 2 000 in
+     * the standard one, 20 000 in the full one (which is all of the smaller sources), seed 2023.
      */
     public static Mixture standard(Profile profile) {
-        return new Mixture(Corpora.SOURCE_LIST, profile.pick(400, 20_000), 2023);
+        return new Mixture(Corpora.SOURCE_LIST, profile.pick(400, 2_000, 20_000), 2023);
+    }
+
+    /**
+     * The test mixture of the notebooks: {@link #standard(Profile)}'s, except in the standard profile, which scores
+     * 150 test passages per source: every transformer expert of every grid point reads all of them on 2 cores.
+     */
+    public static Mixture standardTest(Profile profile) {
+        return profile == Profile.STANDARD ? new Mixture(Corpora.SOURCE_LIST, 150, 2023) : standard(profile);
     }
 
     public static Mixture standard() {

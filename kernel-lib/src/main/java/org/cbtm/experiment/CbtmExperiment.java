@@ -15,6 +15,7 @@ import org.cbtm.base.CanonicalJson;
 import org.cbtm.base.CsvTables;
 import org.cbtm.base.ProjectPaths;
 import org.cbtm.base.Progress;
+import org.cbtm.base.Profile;
 import org.cbtm.base.Provenance;
 import org.cbtm.cluster.FittedPartition;
 import org.cbtm.cluster.PartitionSpec;
@@ -96,9 +97,10 @@ public final class CbtmExperiment implements AutoCloseable {
     }
 
     /**
-     * The standard experiment: the profile's {@link Mixture#standard()} training and test splits of the built
-     * corpus, its tokenizer, the project's artifact store, and test documents truncated to {@code evalContext}
-     * tokens (the context of the transformer experts, so n-gram and transformer rows score the same tokens).
+     * The standard experiment: the profile's {@link Mixture#standard()} training split and
+     * {@link Mixture#standardTest} test split of the built corpus, the profile's tokenizer ({@link Presets#tokenizer}),
+     * the project's artifact store, and test documents truncated to {@code evalContext} tokens (the context of the
+     * transformer experts, so n-gram and transformer rows score the same tokens).
      * The training passages keep the mixture's order (source by source): the driver, not this experiment, makes an
      * expert's budget a random sample of its cluster ({@link CbtmTraining}).
      */
@@ -109,9 +111,9 @@ public final class CbtmExperiment implements AutoCloseable {
     /** {@link #standard(int)} with its artifacts in {@code store} (a store on a cluster's shared file system). */
     public static CbtmExperiment standard(int evalContext, ArtifactStore store) {
         Corpus corpus = Corpora.load();
-        Mixture mixture = Mixture.standard();
-        return new CbtmExperiment(mixture.sample(corpus, Split.TRAIN), mixture.sample(corpus, Split.TEST),
-                Corpora.tokenizer(), store, EvalConfig.defaults().withContextLength(evalContext).withProgress(false));
+        Profile profile = Profile.current();
+        return new CbtmExperiment(Mixture.standard(profile).sample(corpus, Split.TRAIN),
+                Mixture.standardTest(profile).sample(corpus, Split.TEST), Presets.tokenizer(), store, EvalConfig.defaults().withContextLength(evalContext).withProgress(false));
     }
 
     public List<Document> trainDocuments() {

@@ -480,6 +480,29 @@ public final class Claims {
         return Table.create("claims of methods 1.6", claim, paper, measured, reproduced, checks, notebook);
     }
 
+    /**
+     * The claims table as {@code figures/claims.csv} keeps it: claim, paper, measured, verdict, the expert kind the
+     * claim was measured with ({@code expertKind} of each claim) and the profile of the run.
+     */
+    public static Table csvTable(List<Claim> claims, java.util.function.Function<Claim, String> expertKind,
+                                 String profile) {
+        StringColumn claim = StringColumn.create("claim");
+        StringColumn paper = StringColumn.create("paper");
+        StringColumn measured = StringColumn.create("measured");
+        StringColumn verdict = StringColumn.create("verdict");
+        StringColumn kind = StringColumn.create("expert kind");
+        StringColumn prof = StringColumn.create("profile");
+        for (Claim c : claims) {
+            claim.append(c.number() + ". " + c.claim());
+            paper.append(c.paper());
+            measured.append(c.measured());
+            verdict.append(c.verdict().label());
+            kind.append(expertKind.apply(c));
+            prof.append(profile);
+        }
+        return Table.create("claims", claim, paper, measured, verdict, kind, prof);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** Rows of the paper's routing: all experts, default temperature, paper distance. */

@@ -89,11 +89,11 @@ public final class MoeComparison {
         /**
          * K = E = 4; budgets: half and all of the transformer budget of notebooks 04 and 09; BTX fine-tuning 1/8;
          * quick: 20 test passages per cluster (a transformer ensemble scores a few hundred tokens per second on 2
-         * CPU cores), full: all of them.
+         * CPU cores), standard and full: all of them (the standard profile's test split is small).
          */
         public static Settings standard() {
-            long main = Profile.current().pick(65_536L, Presets.budget());
-            return new Settings(4, List.of(main / 2, main), 0.0, 2023, 0.125, Profile.current().pick(20, 0));
+            long main = Presets.transformerBudget();
+            return new Settings(4, List.of(main / 2, main), 0.0, 2023, 0.125, Profile.current().pick(20, 0, 0));
         }
     }
 

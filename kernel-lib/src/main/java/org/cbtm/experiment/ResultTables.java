@@ -119,6 +119,26 @@ public final class ResultTables {
     }
 
     /**
+     * The model-size search of notebook 08: test perplexity of dense runs, one row per expert kind (model size) and
+     * one column per budget, and each model's change over the last step of the budgets ({@code last step %}). A model
+     * whose perplexity has stopped falling while a larger one's still falls is capacity-limited at that budget.
+     */
+    public static Table sizeSearch(Table grid) {
+        Table out = pivot(grid, ResultColumns.EXPERT, ResultColumns.BUDGET, ResultColumns.PERPLEXITY, "tokens=");
+        out.setName("model-size search: dense test perplexity by model and budget");
+        int n = out.columnCount();
+        if (n < 3) {
+            throw new IllegalArgumentException("the size search needs at least two budgets, got " + (n - 1));
+        }
+        DoubleColumn last = DoubleColumn.create("last step %");
+        for (int r = 0; r < out.rowCount(); r++) {
+            last.append(100 * (out.doubleColumn(n - 1).getDouble(r) / out.doubleColumn(n - 2).getDouble(r) - 1));
+        }
+        out.addColumns(last);
+        return out;
+    }
+
+    /**
      * Perplexity against K for one budget, for the random-cluster notebook: one row per K > 1 and one column per
      * series of {@link #curves} (grid rows and the {@code extra} rows, e.g. {@link CbtmAnalysis#oracleTable}), the
      * dense perplexity repeated on every row, and for every other column its change against dense in percent.

@@ -219,6 +219,13 @@ class ClaimsTest {
         assertTrue(t.stringColumn("what we measured").get(0).contains("random 104.0"));
         assertEquals(1, Claims.tally(t).get("yes"));
         assertEquals(0, Claims.tally(t).get("no"));
+        Table csv = Claims.csvTable(List.of(Claims.clustersBeatRandom(grid, 500, "06"),
+                Claims.notTested(7, "C-BTM beats MoE", "C-BTM beats the sparse-upcycled MoE", "no MoE yet")),
+                c -> c.number() == 7 ? "gpt-2l64d" : "kn4", "standard");
+        assertEquals(List.of("claim", "paper", "measured", "verdict", "expert kind", "profile"), csv.columnNames());
+        assertEquals(List.of("kn4", "gpt-2l64d"), csv.stringColumn("expert kind").asList());
+        assertEquals(List.of("yes", "not tested here"), csv.stringColumn("verdict").asList());
+        assertEquals("standard", csv.stringColumn("profile").get(1));
     }
 
     @Test

@@ -25,8 +25,13 @@ class ExperimentBasicsTest {
         assertEquals(Profile.FULL, Profile.parse("FULL"));
         assertEquals(7, Profile.FULL.pick(1, 7));
         assertEquals("q", Profile.QUICK.pick("q", "f"));
+        assertEquals(Profile.STANDARD, Profile.parse("Standard"));
+        assertEquals("q", Profile.STANDARD.pick("q", "f"), "two values: standard takes the quick one");
+        assertEquals(5L, Profile.STANDARD.pick(1L, 5L, 9L));
+        assertEquals(9, Profile.FULL.pick(1, 5, 9));
+        assertEquals("s", Profile.STANDARD.pick("q", "s", "f"));
         var e = assertThrows(IllegalArgumentException.class, () -> Profile.parse("fast"));
-        assertTrue(e.getMessage().contains("'quick' or 'full'"));
+        assertTrue(e.getMessage().contains("'quick', 'standard' or 'full'"));
     }
 
     @Test

@@ -65,6 +65,22 @@ class ResultTablesTest {
             {"dense", 1, 4000L, 1, 100.0}, {"balanced", 2, 4000L, 2, 102.0}, {"balanced", 4, 4000L, 4, 101.0}});
 
     @Test
+    void sizeSearchHasOneRowPerModelAndTheLastStepsChange() {
+        Table dense = EIGHT.where(EIGHT.stringColumn("clustering").isEqualTo("dense"));
+        Table larger = dense.copy();
+        larger.stringColumn("expert").set(larger.stringColumn("expert").isNotMissing(), "bigger");
+        larger.replaceColumn("perplexity", larger.doubleColumn("perplexity").multiply(0.5).setName("perplexity"));
+        dense.append(larger);
+        Table s = ResultTables.sizeSearch(dense);
+        assertEquals(List.of("expert", "tokens=1000", "tokens=2000", "tokens=4000", "last step %"), s.columnNames());
+        assertEquals(List.of("kn4", "bigger"), s.stringColumn("expert").asList());
+        assertEquals(100 * (100.0 / 150 - 1), s.doubleColumn("last step %").get(0), 1e-9);
+        assertEquals(75.0, s.doubleColumn("tokens=2000").get(1), 1e-9);
+        Table oneBudget = dense.where(dense.longColumn("budget").isEqualTo(1000));
+        assertThrows(IllegalArgumentException.class, () -> ResultTables.sizeSearch(oneBudget));
+    }
+
+    @Test
     void pivotKeepsOrderAndMarksMissingCells() {
         Table p = ResultTables.pivot(SIX, "k", "clustering", "perplexity", "");
         assertEquals(List.of("k", "dense", "balanced", "random"), p.columnNames());
