@@ -20,8 +20,9 @@ import org.cbtm.train.TrainConfig;
  *       transformer experts that train a few steps to show the path works.</li>
  *   <li>STANDARD reproduces the comparisons with transformer experts on 2 CPU cores: a 4,097-id vocabulary
  *       (r50k_base's first 4,096 ranks; the output layer of the 47,815-id corpus tokenizer would dominate a small
- *       model), a 2-layer, 64-wide GPT, a budget of 1.5M tokens per grid point (see notebook 08 for the search of
- *       sizes and budgets).</li>
+ *       model), a 2-layer, 64-wide GPT branched from a seed trained on 3M tokens (about one pass over the standard
+ *       mixture, as the paper branches from a pretrained OPT), budgets up to 1.5M tokens per grid point after the
+ *       seed (notebook 08 searches sizes and budgets).</li>
  *   <li>FULL uses the full mixture (about 7.9M training tokens), KN-4 experts for the grids and GPT-2-small-sized
  *       transformers, which need a GPU.</li>
  * </ul>
@@ -29,6 +30,12 @@ import org.cbtm.train.TrainConfig;
 public final class Presets {
     /** r50k_base ranks of the standard profile's small vocabulary (4,097 ids with the end-of-document id). */
     public static final int STANDARD_VOCAB_RANKS = 4096;
+
+    /**
+     * The seed's budget in the standard profile: about one pass over the standard mixture, so that the experts branch
+     * from a model that has learnt what it can from all of the data, as the paper's branch from a pretrained OPT.
+     */
+    public static final long STANDARD_SEED_TOKENS = 3_000_000L;
 
     private static volatile Tokenizer smallTokenizer;
 
@@ -45,9 +52,11 @@ public final class Presets {
      * vocabulary of {@link #STANDARD_VOCAB_RANKS} ranks (lossless: bytes fall back to byte ids).
      */
     public static Tokenizer tokenizer() {
-        if (Profile.current() != Profile.STANDARD) {
-            return Corpora.tokenizer();
-        }
+        return Profile.current() == Profile.STANDARD ? standardTokenizer() : Corpora.tokenizer();
+    }
+
+    /** The standard profile's small vocabulary (whatever the current profile). */
+    public static Tokenizer standardTokenizer() {
         Tokenizer t = smallTokenizer;
         if (t == null) {
             t = Tokenizer.truncated(STANDARD_VOCAB_RANKS);
@@ -88,8 +97,8 @@ public final class Presets {
     public static TransformerExperts standardTransformer(int layers, int width, int heads) {
         TrainConfig r = TrainConfig.reference(1 << 20, 8, 128, 2e-3);
         TrainConfig train = r.withSchedule(TrainConfig.Schedule.POLYNOMIAL, (int) Math.min(100, r.steps() / 50), 0.0);
-        return new TransformerExperts(new GptConfig(tokenizer().vocabSize(), layers, width, heads, 128, 0.0), train,
-                seedTokens());
+        return new TransformerExperts(new GptConfig(standardTokenizer().vocabSize(), layers, width, heads, 128, 0.0),
+                train, STANDARD_SEED_TOKENS);
     }
 
     /** The budget of transformer runs: a few steps in QUICK, the main budget otherwise. */
@@ -99,7 +108,7 @@ public final class Presets {
 
     /** Seed tokens for transformer experts. */
     public static long seedTokens() {
-        return Profile.current().pick(40_000L, 300_000L, 2_000_000L);
+        return Profile.current().pick(40_000L, STANDARD_SEED_TOKENS, 2_000_000L);
     }
 
     /** The main expert budget (tokens of all experts together). */

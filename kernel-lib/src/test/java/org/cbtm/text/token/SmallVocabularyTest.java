@@ -121,15 +121,20 @@ class SmallVocabularyTest {
         assertEquals(Tokenizer.R50K_RANKS, Tokenizer.fullGpt2().baseRanks());
     }
 
-    /** Every source's test split round-trips exactly under an 8k small vocabulary (skipped without the corpus). */
+    /**
+     * Every source's test split round-trips exactly under the 8k and the standard profile's 4k small vocabularies
+     * (skipped without the corpus).
+     */
     @Test
     void everyTestSplitRoundTripsOnTheRealCorpus() {
         assumeTrue(CorpusManifest.exists(Corpora.dir()), "the corpus is not built at " + Corpora.dir()
                 + " (run datasets/build): skipping the real-text test");
         List<Document> test = Corpora.load().split(Split.TEST).toList();
         Tokenizer small = Tokenizer.truncated(8192);
+        Tokenizer standard = Tokenizer.truncated(4096); // the standard profile's (Presets.STANDARD_VOCAB_RANKS)
         for (Document d : test) {
             assertEquals(d.text(), small.decode(small.encode(d.text())), d.id());
+            assertEquals(d.text(), standard.decode(standard.encode(d.text())), d.id());
         }
         Map<String, Tokenizer> toks = new LinkedHashMap<>();
         toks.put("corpus", Corpora.tokenizer());
