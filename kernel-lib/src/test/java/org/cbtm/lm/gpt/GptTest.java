@@ -33,6 +33,32 @@ class GptTest {
         lm.close();
     }
 
+    /** More positions than one loss chunk: the chunked loss is the plain mean cross-entropy over all positions. */
+    @Test
+    void theChunkedLossIsTheMeanCrossEntropyOverAllPositions() {
+        int b = 40; // 40 x 16 = 640 positions: three chunks of at least 256
+        assertTrue((long) b * 16 > Gpt.LOSS_CHUNK_MIN_POSITIONS * 2);
+        SplittableRandom r = new SplittableRandom(5);
+        long[] in = new long[b * 16];
+        long[] tg = new long[b * 16];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = r.nextInt(VOCAB);
+            tg[i] = r.nextInt(VOCAB);
+        }
+        try (Gpt gpt = Gpt.create(lm.config(), Device.cpu(), 7);
+             ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager(Device.cpu())) {
+            ai.djl.ndarray.NDArray x = m.create(in, new ai.djl.ndarray.types.Shape(b, 16));
+            ai.djl.ndarray.NDArray y = m.create(tg, new ai.djl.ndarray.types.Shape(b, 16));
+            float chunked = gpt.loss(x, y, false).getFloat();
+            float[] logProbs = gpt.logits(gpt.hidden(x, false)).reshape(-1, VOCAB).logSoftmax(1).toFloatArray();
+            double sum = 0;
+            for (int i = 0; i < tg.length; i++) {
+                sum -= logProbs[i * VOCAB + (int) tg[i]];
+            }
+            assertEquals(sum / tg.length, chunked, 1e-5);
+        }
+    }
+
     @Test
     void weightsWithoutACheckpointSayNoTrainingIsRecorded() {
         org.cbtm.base.Provenance p = lm.provenance();
