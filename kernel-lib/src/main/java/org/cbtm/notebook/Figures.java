@@ -35,7 +35,10 @@ public final class Figures {
         Notebook.markdown("Saved `" + shortPath(html) + "` and `" + shortPath(png) + "`.");
     }
 
-    /** Writes only the self-contained HTML page into {@code dir}; returns its path. */
+    /**
+     * Writes only the HTML page into {@code dir}; returns its path. The page links the project's plotly.js
+     * ({@link PlotlyJs#linkScript}, fetched by {@code environment/jupyter}) rather than inlining it.
+     */
     public static Path writeHtml(Figure figure, String name, Path dir, int width, int height) {
         if (width < 100 || height < 100) {
             throw new IllegalArgumentException("a figure is at least 100 x 100 pixels, got " + width + " x " + height);
@@ -45,15 +48,11 @@ public final class Figures {
                     + name + "'");
         }
         Path html = dir.resolve(name + ".html");
-        AtomicFiles.writeString(html, page(figure, name, width, height));
+        AtomicFiles.writeString(html, page(figure, name, width, height, PlotlyJs.linkScript(dir)));
         return html;
     }
 
     /** The page draws the figure at exactly the window's size, so the PNG shows all of it and nothing else. */
-    static String page(Figure figure, String name, int width, int height) {
-        return page(figure, name, width, height, PlotlyJs.loaderScript());
-    }
-
     static String page(Figure figure, String name, int width, int height, String loader) {
         return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"UTF-8\">\n<title>" + Html.escape(name)
                 + "</title>\n<style>body{margin:0;background:#fff} body.static .modebar{display:none !important}</style>\n"

@@ -102,6 +102,17 @@ class FigureRendererTest {
         assertTrue(page.contains("width: 900, height: 560"));
     }
 
+    /** A saved page links plotly.js by its path relative to the page's folder, and does not carry it. */
+    @Test
+    void savedPagesLinkThePlotlyBundle(@TempDir Path dir) throws Exception {
+        Path html = Figures.writeHtml(figure(), "fig", dir.resolve("figures"), 900, 560);
+        String page = java.nio.file.Files.readString(html);
+        String rel = dir.resolve("figures").toAbsolutePath().relativize(PlotlyJs.location().toAbsolutePath().normalize())
+                .toString();
+        assertTrue(page.contains("<script type=\"text/javascript\" src=\"" + rel + "\"></script>"), page);
+        assertTrue(page.length() < 100_000, "the bundle is not inlined: " + page.length() + " characters");
+    }
+
     @Test
     void badFigureNamesAreRejected(@TempDir Path dir) {
         for (String bad : new String[] {"", "../x", "a/b", "fig.png", " x"}) {
