@@ -486,21 +486,17 @@ public final class Claims {
      */
     public static Table csvTable(List<Claim> claims, java.util.function.Function<Claim, String> expertKind,
                                  String profile) {
-        StringColumn claim = StringColumn.create("claim");
-        StringColumn paper = StringColumn.create("paper");
-        StringColumn measured = StringColumn.create("measured");
-        StringColumn verdict = StringColumn.create("verdict");
+        Table t = table(claims);
         StringColumn kind = StringColumn.create("expert kind");
         StringColumn prof = StringColumn.create("profile");
         for (Claim c : claims) {
-            claim.append(c.number() + ". " + c.claim());
-            paper.append(c.paper());
-            measured.append(c.measured());
-            verdict.append(c.verdict().label());
             kind.append(expertKind.apply(c));
             prof.append(profile);
         }
-        return Table.create("claims", claim, paper, measured, verdict, kind, prof);
+        return Table.create("claims", t.stringColumn("claim").copy(),
+                t.stringColumn("what the paper says").copy().setName("paper"),
+                t.stringColumn("what we measured").copy().setName("measured"),
+                t.stringColumn("reproduced?").copy().setName("verdict"), kind, prof);
     }
 
     // ------------------------------------------------------------------ helpers
