@@ -113,7 +113,8 @@ public final class CbtmExperiment implements AutoCloseable {
         Corpus corpus = Corpora.load();
         Profile profile = Profile.current();
         return new CbtmExperiment(Mixture.standard(profile).sample(corpus, Split.TRAIN),
-                Mixture.standardTest(profile).sample(corpus, Split.TEST), Presets.tokenizer(), store, EvalConfig.defaults().withContextLength(evalContext).withProgress(false));
+                Mixture.standardTest(profile).sample(corpus, Split.TEST), Presets.tokenizer(), store,
+                EvalConfig.defaults().withContextLength(evalContext).withProgress(false));
     }
 
     public List<Document> trainDocuments() {
