@@ -14,6 +14,7 @@ import org.cbtm.base.Provenance;
 import org.cbtm.eval.EvalSequence;
 import org.cbtm.eval.SequenceScorer;
 import org.cbtm.lm.LanguageModel;
+import org.cbtm.route.LikelihoodRouter;
 import org.cbtm.route.Router;
 import org.cbtm.route.RoutingWeights;
 
@@ -195,8 +196,15 @@ public final class SparseEnsemble implements LanguageModel, SequenceScorer, HasP
         return score(List.of(sequence)).get(0);
     }
 
-    /** Scores sequences: route each, run each expert once on the sequences that selected it, mix. */
+    /**
+     * Scores sequences: route each, run each expert once on the sequences that selected it, mix. A
+     * {@link LikelihoodRouter} (BTM's domain posterior) needs every expert's scores of the prefix: then every expert
+     * runs on every sequence first, and the router gets their scores (its time is the posterior alone).
+     */
     public List<Scored> score(List<EvalSequence> batch) {
+        if (router instanceof LikelihoodRouter lr) {
+            return scoreByLikelihood(batch, lr);
+        }
         int n = batch.size();
         int k = experts.size();
         long t0 = System.nanoTime();
@@ -268,6 +276,71 @@ public final class SparseEnsemble implements LanguageModel, SequenceScorer, HasP
         expertPositions.add(expertPos);
         routerNanos.add(t1 - t0);
         expertNanos.add(t2 - t1);
+        mixNanos.add(t3 - t2);
+        parameterTokens.add(paramTokens);
+        return out;
+    }
+
+    /** {@link #score(List)} for a router that weighs the experts by their own scores of the prefix. */
+    private List<Scored> scoreByLikelihood(List<EvalSequence> batch, LikelihoodRouter lr) {
+        int n = batch.size();
+        int k = experts.size();
+        long t0 = System.nanoTime();
+        List<int[]> tokens = batch.stream().map(EvalSequence::tokens).toList();
+        float[][][] expertLp = new float[k][n][];
+        long expertPos = 0;
+        for (int j = 0; j < k; j++) {
+            List<float[]> lp = n == 1 ? List.of(experts.get(j).sequenceLogProbs(tokens.get(0)))
+                    : experts.get(j).sequenceLogProbs(tokens);
+            for (int i = 0; i < n; i++) {
+                float[] s = lp.get(i);
+                if (s.length != batch.get(i).positions()) {
+                    throw new IllegalStateException("expert " + j + " (" + experts.get(j).name() + ") gave "
+                            + s.length + " scores for " + batch.get(i).length() + " tokens, expected "
+                            + batch.get(i).positions());
+                }
+                expertLp[j][i] = s;
+                expertPos += s.length;
+            }
+        }
+        long t1 = System.nanoTime();
+        RoutingWeights[] weights = new RoutingWeights[n];
+        for (int i = 0; i < n; i++) {
+            float[][] lp = new float[k][];
+            for (int j = 0; j < k; j++) {
+                lp[j] = expertLp[j][i];
+            }
+            weights[i] = lr.route(batch.get(i), lp);
+            if (weights[i].positions() != batch.get(i).positions() || weights[i].numExperts() != k) {
+                throw new IllegalStateException("router " + router.name() + " gave " + weights[i].positions() + " x "
+                        + weights[i].numExperts() + " weights for " + batch.get(i).positions() + " positions and "
+                        + k + " experts");
+            }
+        }
+        long t2 = System.nanoTime();
+        List<Scored> out = new ArrayList<>(n);
+        long pos = 0;
+        double paramTokens = 0;
+        boolean[] all = new boolean[k];
+        Arrays.fill(all, true);
+        for (int i = 0; i < n; i++) {
+            float[][] lp = new float[k][];
+            for (int j = 0; j < k; j++) {
+                lp[j] = expertLp[j][i];
+            }
+            float[] mixed = mix(weights[i], lp);
+            double params = parametersUsed(weights[i]);
+            int rows = weights[i].positions();
+            pos += rows;
+            paramTokens += params * rows;
+            out.add(new Scored(mixed, weights[i], all.clone(), params));
+        }
+        long t3 = System.nanoTime();
+        sequences.add(n);
+        positions.add(pos);
+        expertPositions.add(expertPos);
+        expertNanos.add(t1 - t0);
+        routerNanos.add(t2 - t1);
         mixNanos.add(t3 - t2);
         parameterTokens.add(paramTokens);
         return out;
