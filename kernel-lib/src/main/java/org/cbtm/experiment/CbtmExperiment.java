@@ -117,6 +117,11 @@ public final class CbtmExperiment implements AutoCloseable {
                 EvalConfig.defaults().withContextLength(evalContext).withProgress(false));
     }
 
+    /** The same documents, store and evaluation settings, tokenised with {@code other}. */
+    public CbtmExperiment withTokenizer(Tokenizer other) {
+        return new CbtmExperiment(train, test, other, store, evalConfig);
+    }
+
     public List<Document> trainDocuments() {
         return train;
     }

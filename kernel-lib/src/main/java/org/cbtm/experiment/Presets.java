@@ -138,6 +138,28 @@ public final class Presets {
         return Profile.current() == Profile.STANDARD ? List.of(0L) : List.of(0L, 1L, 2L);
     }
 
+    /**
+     * The tokenizer of the notebooks that train many sets of transformers (12 BTM, 13 SmallTalk): the small
+     * vocabulary, except in FULL (the corpus tokenizer there). With the 47,815-id tokenizer the output layer is
+     * most of a small model's time, and these notebooks train a seed, K experts, a dense model and more sets.
+     */
+    public static Tokenizer compactTokenizer() {
+        return Profile.current() == Profile.FULL ? tokenizer() : standardTokenizer();
+    }
+
+    /**
+     * The transformer experts of those notebooks: the standard profile's model (2 layers, width 64, the small
+     * vocabulary) in QUICK and STANDARD, trained for each profile's budgets; FULL's GPT-2-small-sized model in FULL.
+     */
+    public static TransformerExperts compactTransformer() {
+        return Profile.current() == Profile.FULL ? (TransformerExperts) transformer() : standardTransformer(2, 64, 2);
+    }
+
+    /** The experiment of those notebooks: {@link #experiment()} tokenised with {@link #compactTokenizer()}. */
+    public static CbtmExperiment compactExperiment() {
+        return experiment().withTokenizer(compactTokenizer());
+    }
+
     /** The standard experiment of this profile. */
     public static CbtmExperiment experiment() {
         return CbtmExperiment.standard(evalContext());
