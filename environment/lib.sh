@@ -10,6 +10,18 @@ CBTM_PLOTLY_VERSION="2.35.3"
 # Debian's python, with nbclient/nbconvert: the python3 first on PATH may be another one without them.
 CBTM_PYTHON="${CBTM_PYTHON:-/usr/bin/python3}"
 
+# The native settings of every process that runs libtorch (ours and the PyTorch peers of the benchmarks alike):
+# idle OpenMP threads sleep instead of spinning, and malloc backs large blocks with transparent huge pages (a
+# fresh 392 MB logits tensor page-faulted for 1.5 s here with 4 KiB pages; see TorchRuntime). Each unless set.
+cbtm_native_env() {
+  export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+  case "${GLIBC_TUNABLES:-}" in
+    *glibc.malloc.hugetlb*) ;;
+    "") export GLIBC_TUNABLES="glibc.malloc.hugetlb=1" ;;
+    *) export GLIBC_TUNABLES="$GLIBC_TUNABLES:glibc.malloc.hugetlb=1" ;;
+  esac
+}
+
 cbtm_say() { printf '[cbtm] %s\n' "$*" >&2; }
 cbtm_die() { printf '[cbtm] error: %s\n' "$*" >&2; exit 1; }
 

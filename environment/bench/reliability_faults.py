@@ -378,7 +378,7 @@ class Stage:
 def make_stages(jhome, cp, base, cache):
     java = [os.path.join(jhome, "bin", "java"), "-Xmx3g", "-Dai.djl.offline=true",
             "--enable-native-access=ALL-UNNAMED", "-cp", cp, "org.cbtm.bench.FaultTarget"]
-    env = dict(os.environ, JAVA_HOME=jhome, PATH=f"{jhome}/bin:{os.environ['PATH']}", OMP_WAIT_POLICY="PASSIVE",
+    env = dict(os.environ, JAVA_HOME=jhome, PATH=f"{jhome}/bin:{os.environ['PATH']}", OMP_WAIT_POLICY="PASSIVE", GLIBC_TUNABLES="glibc.malloc.hugetlb=1",
                DJL_OFFLINE="true", OPT_OUT_TRACKING="true", CBTM_DATA_DIR=cache)
     djl = os.path.join(ROOT, "build", "djl-cache")
     if not os.path.isdir(djl):

@@ -118,6 +118,10 @@ class Gpt(torch.nn.Module):
         return y.reshape(shape)
 
     def forward(self, idx):
+        return F.linear(self.hidden(idx), self.w("wte"))
+
+    def hidden(self, idx):
+        """Hidden states after the final LayerNorm (the part before the tied output layer)."""
         self.aux = []
         b, t = idx.shape
         d = self.w("wte").shape[1]
@@ -142,8 +146,7 @@ class Gpt(torch.nn.Module):
                 h = F.gelu(F.linear(h, self.w(p + "mlp.fc.weight"), self.w(p + "mlp.fc.bias")))
                 h = F.linear(h, self.w(p + "mlp.proj.weight"), self.w(p + "mlp.proj.bias"))
             x = x + F.dropout(h, self.dropout, self.training)
-        x = self.ln(x, "lnf")
-        return F.linear(x, self.w("wte"))
+        return self.ln(x, "lnf")
 
 
 def main():
@@ -152,6 +155,8 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--steps", type=int, default=8)
+    ap.add_argument("--phases", action="store_true",
+                    help="also time the parts of each step: blocks, output layer + loss, backward, clipping, Adam")
     args = ap.parse_args()
     cfg = json.load(open(args.dir + "/config.json"))
     torch.set_num_threads(args.threads)
@@ -170,6 +175,7 @@ def main():
         sys.exit("only %d exported steps, %d needed" % (blocks.shape[0], n))
     start = None
     step_seconds = []
+    phases = {"blocks": [], "head": [], "backward": [], "clip": [], "adam": []}
     for step in range(n):
         if step == args.warmup:
             start = time.perf_counter()
@@ -183,14 +189,23 @@ def main():
             g["lr"] = lr
         batch = torch.from_numpy(blocks[step])
         x, y = batch[:, :-1], batch[:, 1:]
-        logits = model(x)
-        loss = F.cross_entropy(logits.reshape(-1, vocab), y.reshape(-1))
+        marks = [time.perf_counter()]
+        h = model.hidden(x)
+        marks.append(time.perf_counter())
+        loss = F.cross_entropy(F.linear(h, model.w("wte")).reshape(-1, vocab), y.reshape(-1))
         for aux in model.aux:  # the MoE layers' weighted balancing losses, as the Java trainer adds them
             loss = loss + aux
+        marks.append(time.perf_counter())
         opt.zero_grad(set_to_none=True)
         loss.backward()
+        marks.append(time.perf_counter())
         torch.nn.utils.clip_grad_norm_(model.parameters(), cfg["clip"])
+        marks.append(time.perf_counter())
         opt.step()
+        marks.append(time.perf_counter())
+        if step >= args.warmup:
+            for name, a, b in zip(phases, marks, marks[1:]):
+                phases[name].append(b - a)
         losses.append(loss.item())
         if step >= args.warmup:
             step_seconds.append(time.perf_counter() - t0)
@@ -198,7 +213,8 @@ def main():
     tokens = args.steps * blocks.shape[1] * (blocks.shape[2] - 1)
     print(json.dumps({"impl": "pytorch", "version": torch.__version__, "threads": torch.get_num_threads(),
                       "tokens": tokens, "seconds": seconds, "tokensPerSecond": tokens / seconds,
-                      "stepSeconds": step_seconds, "losses": losses}))
+                      "stepSeconds": step_seconds, "losses": losses,
+                      **({"phaseSeconds": phases} if args.phases else {})}))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ cbtm_write_task_script() {
   {
     printf '#!/bin/bash\n'
     printf '# written by environment/slurm/submit: one C-BTM %s task\n' "$command"
-    printf 'export OMP_WAIT_POLICY=PASSIVE OPT_OUT_TRACKING=true DJL_OFFLINE=true\n'
+    printf 'export OMP_WAIT_POLICY=PASSIVE GLIBC_TUNABLES=glibc.malloc.hugetlb=1 OPT_OUT_TRACKING=true DJL_OFFLINE=true\n'
     printf 'export CBTM_HOME=%q\n' "$CBTM_HOME"
     printf 'exec %q -Xmx%sm --enable-native-access=ALL-UNNAMED -Djava.awt.headless=true -Dai.djl.offline=true -cp %q org.cbtm.scale.slurm.SlurmRun %s %q %s\n' \
       "$JAVA_HOME/bin/java" "$heap" "$cp" "$command" "$run_dir" "$extra"

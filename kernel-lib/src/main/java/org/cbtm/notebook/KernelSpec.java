@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import org.cbtm.base.AtomicFiles;
+import org.cbtm.lm.gpt.TorchRuntime;
 
 /**
  * Writes the Jupyter kernelspec of the "Java (C-BTM)" kernel: {@code kernel.json} and the init script of default
@@ -144,8 +145,9 @@ public record KernelSpec(Path javaBin, String classpath, Path project, Path plot
         env.put("ENGINE_CACHE_DIR", djlCache.toString());
         env.put("OPT_OUT_TRACKING", "true");
         // libtorch's OpenMP threads spin while idle by default, which on a shared 2-core machine slowed training
-        // steps 2-3x (environment/bench/training); waiting passively costs nothing measurable when idle
-        env.put("OMP_WAIT_POLICY", "PASSIVE");
+        // steps 2-3x (environment/bench/training); waiting passively costs nothing measurable when idle. Large
+        // tensors get huge pages (page faults made a fresh logits tensor cost more than the matmul filling it)
+        TorchRuntime.childEnvironment(env);
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("argv", argv);
         spec.put("display_name", DISPLAY_NAME);

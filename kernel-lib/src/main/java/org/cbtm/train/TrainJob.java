@@ -21,6 +21,7 @@ import org.cbtm.base.WorkInterrupted;
 import org.cbtm.corpus.TokenShard;
 import org.cbtm.lm.gpt.Devices;
 import org.cbtm.lm.gpt.GptConfig;
+import org.cbtm.lm.gpt.TorchRuntime;
 
 /**
  * One expert's training as an independent, restartable unit (a C-BTM / BTM job): read the shards, train, write
@@ -169,7 +170,7 @@ public record TrainJob(GptConfig model, TrainConfig train, Path trainShard, Path
         cmd.add(jobFile.toAbsolutePath().toString());
         cmd.add("--quiet");
         ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+        TorchRuntime.childEnvironment(pb.environment());
         pb.environment().putIfAbsent("OPT_OUT_TRACKING", "true");
         return pb;
     }

@@ -384,26 +384,33 @@ public final class Gpt extends AbstractBlock implements AutoCloseable {
      * cross-entropy alone).
      */
     public NDArray loss(NDArray inputs, NDArray targets, boolean training, MoeTrace trace) {
-        NDArray flat = hidden(inputs, training, trace).reshape(-1, config.width());
+        NDArray loss = headLoss(hidden(inputs, training, trace), targets);
+        return training && trace != null && trace.auxLoss() != null ? loss.add(trace.auxLoss()) : loss;
+    }
+
+    /**
+     * The output layer and the mean cross-entropy of {@code targets} (B, T) given hidden states (B, T, width) from
+     * {@link #hidden}: the part of {@link #loss} after the blocks (the training benchmark's phase profile times the
+     * two parts separately).
+     */
+    public NDArray headLoss(NDArray hidden, NDArray targets) {
+        NDArray flat = hidden.reshape(-1, config.width());
         NDArray flatTargets = targets.reshape(-1, 1);
         long n = flat.getShape().get(0);
         long rows = Math.max(LOSS_CHUNK_MIN_POSITIONS, LOSS_CHUNK_ELEMENTS / config.vocabSize());
-        NDArray loss;
         if (n <= rows) {
-            loss = logits(flat).logSoftmax(1).gather(flatTargets, 1).mean().neg();
-        } else {
-            // the output layer and the log-softmax in chunks of positions: a (B*T, V) tensor of tens or hundreds of
-            // megabytes leaves the cache on every pass of the log-softmax and of its backward; chunks that fit in
-            // it train the same model (the same gradients up to the order of float sums) much faster on a CPU
-            NDArray sum = null;
-            for (long start = 0; start < n; start += rows) {
-                NDIndex range = new NDIndex("{}:{}", start, Math.min(n, start + rows));
-                NDArray part = logits(flat.get(range)).logSoftmax(1).gather(flatTargets.get(range), 1).sum();
-                sum = sum == null ? part : sum.add(part);
-            }
-            loss = sum.div(n).neg();
+            return logits(flat).logSoftmax(1).gather(flatTargets, 1).mean().neg();
         }
-        return training && trace != null && trace.auxLoss() != null ? loss.add(trace.auxLoss()) : loss;
+        // the output layer and the log-softmax in chunks of positions: a (B*T, V) tensor of tens or hundreds of
+        // megabytes leaves the cache on every pass of the log-softmax and of its backward; chunks that fit in
+        // it train the same model (the same gradients up to the order of float sums) much faster on a CPU
+        NDArray sum = null;
+        for (long start = 0; start < n; start += rows) {
+            NDIndex range = new NDIndex("{}:{}", start, Math.min(n, start + rows));
+            NDArray part = logits(flat.get(range)).logSoftmax(1).gather(flatTargets.get(range), 1).sum();
+            sum = sum == null ? part : sum.add(part);
+        }
+        return sum.div(n).neg();
     }
 
     /**

@@ -3,6 +3,7 @@ package org.cbtm.lm.gpt;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import ai.djl.engine.Engine;
 import com.sun.jna.Library;
@@ -19,7 +20,16 @@ import com.sun.jna.Native;
  * <p>OpenMP reads the variable once, when libtorch is loaded, so {@link #engine()} sets it (in the C
  * environment of this process, through libc's {@code setenv}) just before the first engine start, unless the
  * user set {@code OMP_WAIT_POLICY} or the engine was already started by other code. Every model entry point
- * calls it. Launchers of separate processes should set the variable themselves.
+ * calls it. Launchers of separate processes should set the variable themselves ({@link #childEnvironment}).
+ *
+ * <p>Large tensors and page faults: libtorch allocates every tensor above glibc's mmap threshold (at most 32 MB)
+ * with a fresh {@code mmap}, and the kernel then faults it in page by page on first touch. On this project's VMs a
+ * 4 KiB page fault is expensive: allocating and zeroing one (2048 x 47,815) logits tensor took 1.5 s, and a
+ * matmul into a fresh output 3x as long as into a reused one (measured with Debian's PyTorch and with ours alike).
+ * {@code GLIBC_TUNABLES=glibc.malloc.hugetlb=1} makes malloc advise transparent huge pages for such regions
+ * (512x fewer faults): the same allocation took 40 ms. glibc reads it only at process start, so it cannot be set
+ * from here: the project's launchers (kernelspec, training jobs, Maven tests, environment scripts) set it, and
+ * {@link #mallocHugePages()} reports whether this process runs with it.
  */
 public final class TorchRuntime {
 
@@ -52,6 +62,31 @@ public final class TorchRuntime {
             started = true;
         }
         return Engine.getInstance();
+    }
+
+    /** The glibc tunable that backs large allocations with transparent huge pages (see the class comment). */
+    public static final String HUGE_PAGE_TUNABLE = "glibc.malloc.hugetlb=1";
+
+    /**
+     * Adds the native settings of a libtorch process to the environment {@code env} of a child process: passive
+     * OpenMP waiting and huge-page-backed malloc, each unless the user chose otherwise (a GLIBC_TUNABLES without a
+     * hugetlb entry gets it appended).
+     */
+    public static void childEnvironment(Map<String, String> env) {
+        env.putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+        String tunables = env.get("GLIBC_TUNABLES");
+        if (tunables == null || tunables.isBlank()) {
+            env.put("GLIBC_TUNABLES", HUGE_PAGE_TUNABLE);
+        } else if (!tunables.contains("glibc.malloc.hugetlb")) {
+            env.put("GLIBC_TUNABLES", tunables + ":" + HUGE_PAGE_TUNABLE);
+        }
+    }
+
+    /** Whether this process was started with huge-page-backed malloc, for logs and benchmark reports. */
+    public static String mallocHugePages() {
+        String tunables = System.getenv("GLIBC_TUNABLES");
+        return tunables != null && tunables.contains("glibc.malloc.hugetlb=1") ? "GLIBC_TUNABLES=" + tunables
+                : "4 KiB pages (GLIBC_TUNABLES=" + (tunables == null ? "unset" : tunables) + ")";
     }
 
     /** How OpenMP threads wait in this process, for logs and benchmark reports. */
