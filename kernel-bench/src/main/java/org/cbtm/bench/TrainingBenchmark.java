@@ -109,7 +109,7 @@ public final class TrainingBenchmark {
                                    [--warmup 2] [--steps 8] [--rounds 3] [--threads 2] [--lr 1e-3] [--vocab R] [--skip-peer] [--no-figures] [--phases]
                             Trains the same GPT with our trainer (DJL / libtorch) and with Debian's PyTorch on the same blocks of
                             the real corpus, alternating rounds; prints tokens/s of both and the ratio, writes
-                            figures/bench-training.md. --phases instead times the parts of a step (blocks, output layer + loss,
+                            figures/bench-training.md (-v<R>.md with --vocab R). --phases instead times the parts of a step (blocks, output layer + loss,
                             backward, optimiser) on both sides and prints where ours is slower (nothing written).""");
                     return;
                 }
@@ -153,7 +153,8 @@ public final class TrainingBenchmark {
                 System.err.printf(Locale.ROOT, "round %d: pytorch %.0f tokens/s%n", r + 1, t.tokensPerSecond());
             }
         }
-        report(model, train, warmup, steps, threads, ours, theirs, peerVersion, shard, writeFigures);
+        report(model, train, warmup, steps, threads, ours, theirs, peerVersion, shard,
+                writeFigures ? "bench-training" + (vocabRanks == 0 ? "" : "-v" + vocabRanks) + ".md" : null);
     }
 
     private static double[] doubles(JsonNode array) {
@@ -347,7 +348,7 @@ public final class TrainingBenchmark {
     }
 
     static void report(GptConfig model, TrainConfig train, int warmup, int steps, int threads, List<Run> ours,
-                       List<Run> theirs, String peerVersion, TokenShard shard, boolean writeFigures) {
+                       List<Run> theirs, String peerVersion, TokenShard shard, String figureName) {
         String arch = String.format(Locale.ROOT, "GPT V %d, d %d, %d layers, %d heads, T %d, B %d (%,d params, %,d non-embedding)",
                 model.vocabSize(), model.width(), model.layers(), model.heads(), train.blockLength(), train.batchSize(),
                 model.totalParameters(), model.nonEmbeddingParameters());
@@ -374,7 +375,7 @@ public final class TrainingBenchmark {
         for (String l : lines) {
             System.out.println(l);
         }
-        if (!writeFigures) {
+        if (figureName == null) {
             return;
         }
         StringBuilder md = new StringBuilder("# Training throughput: our trainer vs PyTorch (CPU)\n\n");
@@ -403,7 +404,7 @@ public final class TrainingBenchmark {
             md.append(l).append('\n');
         }
         md.append("```\n");
-        Path file = ProjectPaths.figures().resolve("bench-training.md");
+        Path file = ProjectPaths.figures().resolve(figureName);
         AtomicFiles.writeString(file, md.toString());
         System.err.println("wrote " + file);
     }
