@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.List;
 
+import org.cbtm.lm.gpt.GptConfig;
+import org.cbtm.train.TrainConfig;
 import org.junit.jupiter.api.Test;
 
 class RouterEmTest {
@@ -56,6 +58,24 @@ class RouterEmTest {
         try (RouterEm.Result b = RouterEm.run(config, docs, Topics.vocab(TOPICS), 7)) {
             assertArrayEquals(first, b.assignment());
             assertArrayEquals(losses, b.rounds().stream().mapToDouble(RouterEm.Round::prefixLoss).toArray());
+        }
+    }
+
+    @Test
+    void transformerRoutersTrainAndSplitBalanced() {
+        List<int[]> docs = Topics.documents(60, TOPICS, 29);
+        RouterKind tiny = new TransformerRouters(new GptConfig(Topics.vocab(TOPICS), 1, 16, 2, 8, 0.0),
+                TrainConfig.reference(512, 4, 8, 3e-3).withSchedule(TrainConfig.Schedule.POLYNOMIAL, 2, 1.0));
+        RouterEmConfig config = new RouterEmConfig(TOPICS, 8, 2, 30, tiny);
+        try (RouterEm.Result r = RouterEm.run(config, docs, Topics.vocab(TOPICS), 5)) {
+            assertEquals(2, r.rounds().size());
+            assertTrue(Double.isFinite(r.rounds().getLast().prefixLoss()));
+            int[] sizes = new int[TOPICS];
+            for (int a : r.assignment()) {
+                sizes[a]++;
+            }
+            assertArrayEquals(new int[] {20, 20, 20}, sizes);
+            assertTrue(r.routers().parameters() > 0);
         }
     }
 
