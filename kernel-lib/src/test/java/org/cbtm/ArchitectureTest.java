@@ -21,7 +21,7 @@ import java.util.List;
  * base                                      files, paths, profile, hashing, provenance (imports no other org.cbtm package)
  * math                                      dense kernels
  * corpus, corpus.sources, text..            data: documents, splits, the mixture, tokenizer, tf-idf
- * cluster, lm.., route, train, ensemble, eval, fewshot, moe, btm   the domain (free to use each other, without cycles)
+ * cluster, lm.., route, train, ensemble, eval, fewshot, moe, btm, smalltalk   the domain (free to use each other, without cycles)
  * present                                   plots and display-only tables
  * experiment                                presets, the artifact cache, grids
  * notebook                                  the kernel's display layer
@@ -39,7 +39,7 @@ class ArchitectureTest {
     private static final String[] DATA = {"org.cbtm.corpus..", "org.cbtm.text.."};
     private static final String[] DOMAIN = {"org.cbtm.cluster..", "org.cbtm.lm..", "org.cbtm.route..",
             "org.cbtm.train..", "org.cbtm.ensemble..", "org.cbtm.eval..", "org.cbtm.fewshot..", "org.cbtm.moe..",
-            "org.cbtm.btm.."};
+            "org.cbtm.btm..", "org.cbtm.smalltalk.."};
     private static final String PRESENT = "org.cbtm.present..";
     private static final String EXPERIMENT = "org.cbtm.experiment..";
     private static final String NOTEBOOK = "org.cbtm.notebook..";

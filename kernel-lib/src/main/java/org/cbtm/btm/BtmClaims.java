@@ -23,7 +23,7 @@ public final class BtmClaims {
         }
 
         /** yes when every check holds, no when none does, partly otherwise. */
-        static Verdict of(List<Boolean> checks) {
+        public static Verdict of(List<Boolean> checks) {
             long held = checks.stream().filter(b -> b).count();
             return held == checks.size() ? YES : held == 0 ? NO : PARTLY;
         }

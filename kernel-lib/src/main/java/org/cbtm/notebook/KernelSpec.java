@@ -55,6 +55,7 @@ public record KernelSpec(Path javaBin, String classpath, Path project, Path plot
             "org.cbtm.lm.moe.*",
             "org.cbtm.moe.*",
             "org.cbtm.btm.*",
+            "org.cbtm.smalltalk.*",
             "org.cbtm.train.*",
             "org.cbtm.route.*",
             "org.cbtm.ensemble.*",
