@@ -149,10 +149,18 @@ public final class Presets {
 
     /**
      * The transformer experts of those notebooks: the standard profile's model (2 layers, width 64, the small
-     * vocabulary) in QUICK and STANDARD, trained for each profile's budgets; FULL's GPT-2-small-sized model in FULL.
+     * vocabulary) in QUICK (with the quick profile's {@link #seedTokens()}) and STANDARD (the standard seed of
+     * notebooks 05-09); FULL's GPT-2-small-sized model in FULL.
      */
     public static TransformerExperts compactTransformer() {
-        return Profile.current() == Profile.FULL ? (TransformerExperts) transformer() : standardTransformer(2, 64, 2);
+        return switch (Profile.current()) {
+            case QUICK -> {
+                TransformerExperts s = standardTransformer(2, 64, 2);
+                yield new TransformerExperts(s.model(), s.training(), seedTokens());
+            }
+            case STANDARD -> standardTransformer(2, 64, 2);
+            case FULL -> (TransformerExperts) transformer();
+        };
     }
 
     /** The experiment of those notebooks: {@link #experiment()} tokenised with {@link #compactTokenizer()}. */
