@@ -26,7 +26,12 @@ print(torch.__version__.split("+")[0], torch.version.cuda or "-", torch.utils.cm
 prefix="${TORCH_CMAKE_PREFIX:-$prefix}"
 defs=()
 case "$version" in 1.13.* | 2.0.* | 2.1.*) defs+=(-DPT_VERSION=V1_13_X) ;; esac   # as DJL's build.sh
-[ "$cuda" != "-" ] && defs+=(-DUSE_CUDA=1)
+if [ "$cuda" != "-" ]; then
+  defs+=(-DUSE_CUDA=1)
+  # Torch's CMake package asks for the GPU architectures; build for the one here (9.0 on an H100 / H200)
+  arch=$("$python" -c 'import torch;print("%d.%d" % torch.cuda.get_device_capability())' 2>/dev/null || true)
+  export TORCH_CUDA_ARCH_LIST="${TORCH_CUDA_ARCH_LIST:-${arch:-9.0}}"
+fi
 echo "build-jni: torch $version (CUDA $cuda), CMake prefix $prefix, ${defs[*]:-no extra definitions}"
 
 generator=()

@@ -21,6 +21,7 @@ import org.cbtm.lm.gpt.Devices;
 import org.cbtm.lm.gpt.GptConfig;
 import org.cbtm.lm.gpt.GptWeights;
 import org.cbtm.lm.gpt.Precision;
+import org.cbtm.notebook.DeviceInfo;
 import org.cbtm.train.Checkpoint;
 import org.cbtm.train.TrainConfig;
 import org.cbtm.train.TrainMetrics;
@@ -32,7 +33,7 @@ import org.cbtm.train.Trainer;
  * same blocks for 20 steps on the GPU and on the CPU; (2) tokens/s of our trainer in FP32 and in a mixed precision
  * against the machine's PyTorch ({@code environment/bench/torch_gpu.py}, same model, weights and blocks); (3) a
  * checkpoint written mid-run and resumed on the device, against the uninterrupted run. Writes a markdown report
- * of what it measured. Any failure ends it with the exception (no number is written that was not measured).
+ * of what it measured. A dry run takes fewer and smaller steps (it proves the bundle, it measures nothing). Any failure ends it with the exception (no number is written that was not measured).
  *
  * <pre>
  *   GpuCheck --prepare DIR                       (here, with the corpora) writes DIR/shard.bin: a few corpus blocks
@@ -139,9 +140,14 @@ public final class GpuCheck {
             }
         }
 
+        /** Blocks per step of the small model: 16, or 4 in a dry run (2 loaded cores, a 47,815-token vocabulary). */
+        int smallBatch() {
+            return dryRun ? 4 : 16;
+        }
+
         void parity(StringBuilder md) {
-            int steps = 20;
-            TrainConfig cfg = train(small(), 16, steps);
+            int steps = dryRun ? 4 : 20;
+            TrainConfig cfg = train(small(), smallBatch(), steps);
             List<Double> dev = losses(small(), cfg, device());
             List<Double> cpu = losses(small(), cfg, Device.cpu());
             double max = 0;
@@ -162,9 +168,9 @@ public final class GpuCheck {
 
         void speed(StringBuilder md) throws Exception {
             GptConfig model = large();
-            int batch = dryRun ? 8 : 32;
+            int batch = dryRun ? 4 : 32;
             int warmup = dryRun ? 1 : 3;
-            int steps = dryRun ? 3 : 20;
+            int steps = dryRun ? 2 : 20;
             TrainConfig cfg = train(model, batch, warmup + steps);
             TrainingBenchmark.export(work, shard, model, cfg); // blocks.bin, init.bin, config.json for the peer
             md.append("## Training throughput, ").append(device()).append("\n\n")
@@ -179,7 +185,8 @@ public final class GpuCheck {
                     t.runSteps(steps);
                     double rate = (double) steps * cfg.tokensPerStep() / ((System.nanoTime() - start) / 1e9);
                     List<TrainMetrics> rows = t.metrics();
-                    row(md, "ours (DJL " + Engine.getEngine("PyTorch").getVersion() + ")", p.toString(), rate,
+                    row(md, "ours (DJL " + Engine.getDjlVersion() + ", libtorch " + Engine.getEngine("PyTorch").getVersion() + ")",
+                            p.toString(), rate,
                             rows.getFirst().trainLoss(), rows.getLast().trainLoss());
                 }
             }
@@ -200,8 +207,8 @@ public final class GpuCheck {
         }
 
         void resume(StringBuilder md) throws IOException {
-            int steps = 10;
-            TrainConfig cfg = train(small(), 16, steps);
+            int steps = dryRun ? 4 : 10;
+            TrainConfig cfg = train(small(), smallBatch(), steps);
             GptWeights straight;
             try (Trainer t = Trainer.start(small(), cfg, shard, null, device()).showProgress(false)) {
                 t.run();
@@ -236,7 +243,8 @@ public final class GpuCheck {
             return "CPU (" + Runtime.getRuntime().availableProcessors() + " cores)";
         }
         var memory = CudaUtils.getGpuMemory(device);
-        return String.format(Locale.ROOT, "%s: compute capability %s, %.1f GiB", device,
+        return String.format(Locale.ROOT, "%s %s: compute capability %s, %.1f GiB", device,
+                DeviceInfo.gpuName(device.getDeviceId()),
                 CudaUtils.getComputeCapability(device.getDeviceId()), memory.getMax() / (1024.0 * 1024 * 1024));
     }
 }

@@ -18,7 +18,7 @@ public final class DeviceInfo {
     }
 
     /** The GPU's name from nvidia-smi (DJL does not report it), or "GPU" when nvidia-smi is not there. */
-    static String gpuName(int id) {
+    public static String gpuName(int id) {
         try {
             Process p = new ProcessBuilder("nvidia-smi", "--query-gpu=name", "--format=csv,noheader", "-i",
                     Integer.toString(id)).redirectErrorStream(true).start();
