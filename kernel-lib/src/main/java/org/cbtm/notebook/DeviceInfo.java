@@ -7,10 +7,29 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.util.cuda.CudaUtils;
 
-/** What DJL sees: engine, version, GPUs and the device training will use. */
+import org.cbtm.lm.gpt.Devices;
+
+/** What DJL sees: engine, version, GPUs and the device training will use ({@link Devices#best()}), with a GPU's name and memory. */
 public final class DeviceInfo {
 
+    private static final double GIB = 1024.0 * 1024 * 1024;
+
     private DeviceInfo() {
+    }
+
+    /** The GPU's name from nvidia-smi (DJL does not report it), or "GPU" when nvidia-smi is not there. */
+    public static String gpuName(int id) {
+        try {
+            Process p = new ProcessBuilder("nvidia-smi", "--query-gpu=name", "--format=csv,noheader", "-i",
+                    Integer.toString(id)).redirectErrorStream(true).start();
+            String name = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            return p.waitFor() == 0 && !name.isEmpty() ? name : "GPU";
+        } catch (java.io.IOException e) {
+            return "GPU";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "GPU";
+        }
     }
 
     public static Map<String, String> describe() {
@@ -23,8 +42,15 @@ public final class DeviceInfo {
             if (gpus > 0 && CudaUtils.hasCuda()) {
                 m.put("CUDA", String.valueOf(CudaUtils.getCudaVersionString()));
             }
-            Device device = engine.defaultDevice();
+            Device device = Devices.best(); // what Trainer.start and the notebooks' Devices.best() pick
             m.put("Training device", device.toString());
+            if (device.isGpu()) {
+                java.lang.management.MemoryUsage memory = CudaUtils.getGpuMemory(device);
+                m.put("GPU " + device.getDeviceId(), gpuName(device.getDeviceId()) + ", "
+                        + String.format(java.util.Locale.ROOT, "%.1f GiB (%.1f GiB free), compute capability %s",
+                        memory.getMax() / GIB, (memory.getMax() - memory.getUsed()) / GIB,
+                        CudaUtils.getComputeCapability(device.getDeviceId())));
+            }
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             m.put("DJL engine", "unavailable: " + e.getMessage());
         }

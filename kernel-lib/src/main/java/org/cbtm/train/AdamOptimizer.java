@@ -8,10 +8,12 @@ import java.util.Set;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 
+import org.cbtm.lm.gpt.Gpt;
 import org.cbtm.lm.gpt.NoGrad;
 
 /**
@@ -40,6 +42,7 @@ public final class AdamOptimizer implements AutoCloseable {
     private final NDManager manager;
     private final List<NDArray> first = new ArrayList<>();
     private final List<NDArray> second = new ArrayList<>();
+    private final Gpt mixed; // a model whose passes run on 16-bit copies (null: the parameters take the gradients)
     private long updates;
 
     /** Fresh (zero) moments for {@code params}, held in a sub-manager of {@code parent}. */
@@ -49,6 +52,16 @@ public final class AdamOptimizer implements AutoCloseable {
 
     /** Moments restored from {@code state} (null: fresh zeros). */
     public AdamOptimizer(List<Parameter> params, NDManager parent, TrainConfig config, AdamState state) {
+        this(params, parent, config, state, null);
+    }
+
+    /**
+     * For a model in a mixed {@link org.cbtm.lm.gpt.Precision} ({@code mixed}, null for FP32): the gradients are read
+     * from its 16-bit copies and lifted to float32, the update goes to the float32 parameters (master weights) and
+     * moments, and the copies are recast after it.
+     */
+    public AdamOptimizer(List<Parameter> params, NDManager parent, TrainConfig config, AdamState state, Gpt mixed) {
+        this.mixed = mixed != null && mixed.precision().mixed() ? mixed : null;
         this.params = List.copyOf(params);
         this.config = config;
         this.manager = parent.newSubManager();
@@ -100,7 +113,8 @@ public final class AdamOptimizer implements AutoCloseable {
         try (NoGrad ignored = NoGrad.enter()) {
             List<NDArray> grads = new ArrayList<>(params.size());
             for (Parameter p : params) {
-                grads.add(p.getArray().getGradient());
+                grads.add(mixed == null ? p.getArray().getGradient()
+                        : mixed.gradientHolder(p).getGradient().toType(DataType.FLOAT32, true));
             }
             if (config.clipNorm() > 0) {
                 clipGlobalNorm(grads, config.clipNorm());
@@ -117,8 +131,9 @@ public final class AdamOptimizer implements AutoCloseable {
             boolean decoupled = config.optimizer() == TrainConfig.Optimizer.ADAMW;
             for (int i = 0; i < params.size(); i++) {
                 NDArray p = params.get(i).getArray();
+                NDArray holder = mixed == null ? p : mixed.gradientHolder(params.get(i));
                 if (idle.contains(params.get(i))) {
-                    JniUtils.zeroGrad((PtNDArray) p);
+                    JniUtils.zeroGrad((PtNDArray) holder);
                     continue;
                 }
                 NDArray g = grads.get(i);
@@ -132,7 +147,10 @@ public final class AdamOptimizer implements AutoCloseable {
                 NDArray m = first.get(i).muli(b1).addi(g.mul(1 - b1));
                 NDArray v = second.get(i).muli(b2).addi(g.square().muli(1 - b2));
                 p.subi(m.div(v.sqrt().addi(epsHat)).muli(stepSize));
-                JniUtils.zeroGrad((PtNDArray) p);
+                JniUtils.zeroGrad((PtNDArray) holder);
+            }
+            if (mixed != null) {
+                mixed.refreshComputeCopies(); // the old copies (and their gradients) are closed
             }
         }
     }

@@ -1,5 +1,9 @@
 package org.cbtm.train;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import org.cbtm.lm.gpt.Precision;
+
 /**
  * How one training run goes: token budget, batches, optimiser, learning-rate schedule, clipping, evaluation and
  * checkpoint intervals, seed. The number of optimiser steps is {@code tokenBudget / (batchSize * blockLength)}
@@ -23,12 +27,39 @@ package org.cbtm.train;
  * @param checkpointInterval steps between intermediate checkpoints (0 = only the final one)
  * @param logInterval        steps between rows of the metrics log
  * @param seed               initialisation, data order and dropout
+ * @param precision          number format of the passes ({@link Precision}; null = FP32). FP32 is left out of the
+ *                           JSON header, so an FP32 config reads, and fingerprints, as it did before this existed
  */
 public record TrainConfig(long tokenBudget, int batchSize, int blockLength,
                           Optimizer optimizer, double learningRate, double beta1, double beta2, double eps,
                           double weightDecay, Schedule schedule, int warmupSteps, double finalLrRatio,
                           double clipNorm, int evalInterval, long evalTokens, int checkpointInterval,
-                          int logInterval, long seed) {
+                          int logInterval, long seed,
+                          @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = Fp32Filter.class)
+                          Precision precision) {
+
+    /** The Jackson filter that leaves {@code precision} out of the header when it is FP32 (the default). */
+    static final class Fp32Filter {
+        @Override
+        public boolean equals(Object value) {
+            return value == null || value == Precision.FP32;
+        }
+
+        @Override
+        public int hashCode() {
+            return 0;
+        }
+    }
+
+    /** The constructor without a precision: FP32. */
+    public TrainConfig(long tokenBudget, int batchSize, int blockLength, Optimizer optimizer, double learningRate,
+                       double beta1, double beta2, double eps, double weightDecay, Schedule schedule, int warmupSteps,
+                       double finalLrRatio, double clipNorm, int evalInterval, long evalTokens, int checkpointInterval,
+                       int logInterval, long seed) {
+        this(tokenBudget, batchSize, blockLength, optimizer, learningRate, beta1, beta2, eps, weightDecay, schedule,
+                warmupSteps, finalLrRatio, clipNorm, evalInterval, evalTokens, checkpointInterval, logInterval, seed,
+                Precision.FP32);
+    }
 
     /** Adam with L2 weight decay (the reference's) or AdamW with decoupled decay. */
     public enum Optimizer { ADAM, ADAMW }
@@ -42,6 +73,9 @@ public record TrainConfig(long tokenBudget, int batchSize, int blockLength,
     }
 
     public TrainConfig {
+        if (precision == null) {
+            precision = Precision.FP32; // a header written before precision existed
+        }
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
         }
@@ -141,47 +175,54 @@ public record TrainConfig(long tokenBudget, int batchSize, int blockLength,
 
     public TrainConfig withTokenBudget(long tokens) {
         return new TrainConfig(tokens, batchSize, blockLength, optimizer, learningRate, beta1, beta2, eps, weightDecay,
-                schedule, warmupSteps, finalLrRatio, clipNorm, evalInterval, evalTokens, checkpointInterval, logInterval, seed);
+                schedule, warmupSteps, finalLrRatio, clipNorm, evalInterval, evalTokens, checkpointInterval, logInterval, seed, precision);
     }
 
     public TrainConfig withSeed(long newSeed) {
         return new TrainConfig(tokenBudget, batchSize, blockLength, optimizer, learningRate, beta1, beta2, eps, weightDecay,
-                schedule, warmupSteps, finalLrRatio, clipNorm, evalInterval, evalTokens, checkpointInterval, logInterval, newSeed);
+                schedule, warmupSteps, finalLrRatio, clipNorm, evalInterval, evalTokens, checkpointInterval, logInterval, newSeed, precision);
     }
 
     public TrainConfig withLearningRate(double peak) {
         return new TrainConfig(tokenBudget, batchSize, blockLength, optimizer, peak, beta1, beta2, eps, weightDecay,
-                schedule, warmupSteps, finalLrRatio, clipNorm, evalInterval, evalTokens, checkpointInterval, logInterval, seed);
+                schedule, warmupSteps, finalLrRatio, clipNorm, evalInterval, evalTokens, checkpointInterval, logInterval, seed, precision);
     }
 
     public TrainConfig withOptimizer(Optimizer kind, double b1, double b2, double epsilon, double decay) {
         return new TrainConfig(tokenBudget, batchSize, blockLength, kind, learningRate, b1, b2, epsilon, decay,
-                schedule, warmupSteps, finalLrRatio, clipNorm, evalInterval, evalTokens, checkpointInterval, logInterval, seed);
+                schedule, warmupSteps, finalLrRatio, clipNorm, evalInterval, evalTokens, checkpointInterval, logInterval, seed, precision);
     }
 
     public TrainConfig withSchedule(Schedule kind, int warmup, double finalRatio) {
         return new TrainConfig(tokenBudget, batchSize, blockLength, optimizer, learningRate, beta1, beta2, eps, weightDecay,
-                kind, warmup, finalRatio, clipNorm, evalInterval, evalTokens, checkpointInterval, logInterval, seed);
+                kind, warmup, finalRatio, clipNorm, evalInterval, evalTokens, checkpointInterval, logInterval, seed, precision);
     }
 
     public TrainConfig withClipNorm(double norm) {
         return new TrainConfig(tokenBudget, batchSize, blockLength, optimizer, learningRate, beta1, beta2, eps, weightDecay,
-                schedule, warmupSteps, finalLrRatio, norm, evalInterval, evalTokens, checkpointInterval, logInterval, seed);
+                schedule, warmupSteps, finalLrRatio, norm, evalInterval, evalTokens, checkpointInterval, logInterval, seed, precision);
     }
 
     /** Held-out loss every {@code interval} steps (0 = at the end only) on {@code tokens} tokens. */
     public TrainConfig withEval(int interval, long tokens) {
         return new TrainConfig(tokenBudget, batchSize, blockLength, optimizer, learningRate, beta1, beta2, eps, weightDecay,
-                schedule, warmupSteps, finalLrRatio, clipNorm, interval, tokens, checkpointInterval, logInterval, seed);
+                schedule, warmupSteps, finalLrRatio, clipNorm, interval, tokens, checkpointInterval, logInterval, seed, precision);
     }
 
     public TrainConfig withCheckpointInterval(int interval) {
         return new TrainConfig(tokenBudget, batchSize, blockLength, optimizer, learningRate, beta1, beta2, eps, weightDecay,
-                schedule, warmupSteps, finalLrRatio, clipNorm, evalInterval, evalTokens, interval, logInterval, seed);
+                schedule, warmupSteps, finalLrRatio, clipNorm, evalInterval, evalTokens, interval, logInterval, seed, precision);
     }
 
     public TrainConfig withLogInterval(int interval) {
         return new TrainConfig(tokenBudget, batchSize, blockLength, optimizer, learningRate, beta1, beta2, eps, weightDecay,
-                schedule, warmupSteps, finalLrRatio, clipNorm, evalInterval, evalTokens, checkpointInterval, interval, seed);
+                schedule, warmupSteps, finalLrRatio, clipNorm, evalInterval, evalTokens, checkpointInterval, interval, seed, precision);
+    }
+
+    /** The same run with its passes in {@code format} ({@link Precision}). */
+    public TrainConfig withPrecision(Precision format) {
+        return new TrainConfig(tokenBudget, batchSize, blockLength, optimizer, learningRate, beta1, beta2, eps, weightDecay,
+                schedule, warmupSteps, finalLrRatio, clipNorm, evalInterval, evalTokens, checkpointInterval, logInterval, seed,
+                format);
     }
 }

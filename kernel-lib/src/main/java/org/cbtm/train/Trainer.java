@@ -91,7 +91,8 @@ public final class Trainer implements AutoCloseable {
             this.ancestorTokens = ancestorTokens;
             this.parentPath = parentPath;
             this.parentInfo = parentInfo;
-            this.optimizer = new AdamOptimizer(model.parameters(), model.manager(), config, optimizerState);
+            model.computeIn(config.precision());
+            this.optimizer = new AdamOptimizer(model.parameters(), model.manager(), config, optimizerState, model);
             this.stateManager = model.manager().newSubManager();
             this.lossSum = stateManager.zeros(new Shape());
             this.label = "Training " + mc.shortName();
@@ -99,7 +100,8 @@ public final class Trainer implements AutoCloseable {
             model.close();
             throw e;
         }
-        LOG.info("training {} on {}; OpenMP waiting: {}", model, Devices.describe(model.device()), TorchRuntime.ompWaitPolicy());
+        LOG.info("training {} on {} in {}; OpenMP waiting: {}", model, Devices.describe(model.device()), config.precision(),
+                TorchRuntime.ompWaitPolicy());
     }
 
     private static PackedBlocks heldOutBlocks(TokenShard valid, int length) {

@@ -2,6 +2,7 @@ package org.cbtm.lm.gpt;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -67,6 +69,10 @@ public final class Gpt extends AbstractBlock implements AutoCloseable {
     private final Parameter lnfBeta;
     private NDManager manager;
     private NDArray causalMask;
+    private Precision precision = Precision.FP32;
+    private final Map<String, NDArray> computeCopies = new HashMap<>(); // 16-bit copies while precision is mixed
+    private NDArray computeMask; // the causal mask in the passes' format
+    private NDArray upcast; // a float32 zero of shape (1): adding it lifts a 16-bit tensor to float32, with gradient
 
     /** One transformer block's parameters; an MoE block has {@code moe} instead of the four MLP tensors. */
     private record Layer(Parameter ln1Gamma, Parameter ln1Beta, Parameter qkvW, Parameter qkvB,
@@ -206,6 +212,74 @@ public final class Gpt extends AbstractBlock implements AutoCloseable {
         return config;
     }
 
+    /**
+     * Runs every later forward pass in {@code format} ({@link Precision}): for a mixed format the parameters stay
+     * float32 (the master weights, what {@link #weights()} and {@link #parameters()} give) and the passes read
+     * 16-bit copies of them, which receive the gradients ({@link #gradientHolder}); after changing the masters,
+     * call {@link #refreshComputeCopies()}. FP32 drops the copies. Dense models only (an MoE layer's routing
+     * stays float32 for now).
+     */
+    public void computeIn(Precision format) {
+        if (format.mixed() && config.moe() != null) {
+            throw new IllegalArgumentException("mixed precision is implemented for dense models only; this one has MoE layers");
+        }
+        format.requireSupported();
+        dropComputeCopies();
+        precision = format;
+        if (format.mixed()) {
+            computeMask = causalMask.toType(format.dataType(), true);
+            upcast = manager.zeros(new Shape(1), DataType.FLOAT32);
+            NDScope.unregister(computeMask, upcast);
+            refreshComputeCopies();
+        }
+    }
+
+    /** The format of the forward passes. */
+    public Precision precision() {
+        return precision;
+    }
+
+    /**
+     * Recasts the 16-bit copies from the float32 parameters (after an optimiser update); nothing for FP32. The new
+     * copies are owned by the model, not by the caller's NDScope.
+     */
+    public void refreshComputeCopies() {
+        if (!precision.mixed()) {
+            return;
+        }
+        for (Parameter p : parameters()) {
+            NDArray copy = p.getArray().toType(precision.dataType(), true);
+            NDScope.unregister(copy);
+            copy.setRequiresGradient(true);
+            NDArray old = computeCopies.put(p.getName(), copy);
+            if (old != null) {
+                old.close();
+            }
+        }
+    }
+
+    /** The array a training pass reads for {@code p}, and whose gradient it fills: its 16-bit copy, or itself. */
+    public NDArray gradientHolder(Parameter p) {
+        return arr(p);
+    }
+
+    private NDArray arr(Parameter p) {
+        NDArray copy = computeCopies.get(p.getName());
+        return copy == null ? p.getArray() : copy;
+    }
+
+    private void dropComputeCopies() {
+        computeCopies.values().forEach(NDArray::close);
+        computeCopies.clear();
+        for (NDArray a : new NDArray[] {computeMask, upcast}) {
+            if (a != null) {
+                a.close();
+            }
+        }
+        computeMask = null;
+        upcast = null;
+    }
+
     public Device device() {
         return manager.getDevice();
     }
@@ -259,10 +333,11 @@ public final class Gpt extends AbstractBlock implements AutoCloseable {
             throw new IllegalArgumentException("sequence of " + t + " tokens exceeds the context length "
                     + config.contextLength() + "; truncate it to the context length");
         }
-        NDArray positions = t == config.contextLength() ? wpe.getArray() : wpe.getArray().get(new NDIndex(":{}", t));
-        NDArray x = tokens.getNDArrayInternal().embedding(tokens, wte.getArray(), SparseFormat.DENSE).head();
+        NDArray positions = t == config.contextLength() ? arr(wpe) : arr(wpe).get(new NDIndex(":{}", t));
+        NDArray x = tokens.getNDArrayInternal().embedding(tokens, arr(wte), SparseFormat.DENSE).head();
         x = dropout(x.add(positions), training);
-        NDArray mask = t == config.contextLength() ? causalMask : causalMask.get(new NDIndex(":{}, :{}", t, t));
+        NDArray fullMask = precision.mixed() ? computeMask : causalMask;
+        NDArray mask = t == config.contextLength() ? fullMask : fullMask.get(new NDIndex(":{}, :{}", t, t));
         for (Layer layer : blocks) {
             x = x.add(dropout(attention(layer, layerNorm(x, layer.ln1Gamma, layer.ln1Beta), mask, b, t, training), training));
             x = x.add(dropout(ffn(layer, layerNorm(x, layer.ln2Gamma, layer.ln2Beta), training, trace), training));
@@ -300,18 +375,18 @@ public final class Gpt extends AbstractBlock implements AutoCloseable {
             throw new IllegalArgumentException(offset + " cached and " + t + " new tokens exceed the context length "
                     + config.contextLength());
         }
-        NDArray positions = wpe.getArray().get(new NDIndex("{}:{}", offset, offset + t));
-        NDArray x = tokens.getNDArrayInternal().embedding(tokens, wte.getArray(), SparseFormat.DENSE).head().add(positions);
+        NDArray positions = arr(wpe).get(new NDIndex("{}:{}", offset, offset + t));
+        NDArray x = tokens.getNDArrayInternal().embedding(tokens, arr(wte), SparseFormat.DENSE).head().add(positions);
         // new token i sits at position offset + i and sees every position up to its own
-        NDArray mask = causalMask.get(new NDIndex("{}:{}, :{}", offset, offset + t, offset + t));
+        NDArray mask = (precision.mixed() ? computeMask : causalMask).get(new NDIndex("{}:{}, :{}", offset, offset + t, offset + t));
         List<NDArray> keys = new ArrayList<>();
         List<NDArray> values = new ArrayList<>();
         int heads = config.heads();
         int hd = config.headWidth();
         for (int i = 0; i < blocks.size(); i++) {
             Layer layer = blocks.get(i);
-            NDList qkv = Linear.linear(layerNorm(x, layer.ln1Gamma, layer.ln1Beta), layer.qkvW.getArray(),
-                    layer.qkvB.getArray()).head().split(3, 2);
+            NDList qkv = Linear.linear(layerNorm(x, layer.ln1Gamma, layer.ln1Beta), arr(layer.qkvW),
+                    arr(layer.qkvB)).head().split(3, 2);
             NDArray q = qkv.get(0).reshape(b, t, heads, hd).transpose(0, 2, 1, 3).mul(1.0 / Math.sqrt(hd));
             NDArray k = qkv.get(1).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
             NDArray v = qkv.get(2).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
@@ -323,7 +398,7 @@ public final class Gpt extends AbstractBlock implements AutoCloseable {
             values.add(v);
             NDArray weights = q.matMul(k.transpose(0, 1, 3, 2)).add(mask).softmax(-1);
             NDArray y = weights.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, config.width());
-            x = x.add(Linear.linear(y, layer.projW.getArray(), layer.projB.getArray()).head());
+            x = x.add(Linear.linear(y, arr(layer.projW), arr(layer.projB)).head());
             x = x.add(ffn(layer, layerNorm(x, layer.ln2Gamma, layer.ln2Beta), false, null));
         }
         return new Step(layerNorm(x, lnfGamma, lnfBeta), new KvCache(keys, values, offset + (int) t));
@@ -333,14 +408,14 @@ public final class Gpt extends AbstractBlock implements AutoCloseable {
     private NDArray attention(Layer layer, NDArray h, NDArray mask, long b, long t, boolean training) {
         int heads = config.heads();
         int hd = config.headWidth();
-        NDList qkv = Linear.linear(h, layer.qkvW.getArray(), layer.qkvB.getArray()).head().split(3, 2);
+        NDList qkv = Linear.linear(h, arr(layer.qkvW), arr(layer.qkvB)).head().split(3, 2);
         // (B, T, d) -> (B, H, T, hd); the 1/sqrt(hd) scale goes on q, the smaller tensor
         NDArray q = qkv.get(0).reshape(b, t, heads, hd).transpose(0, 2, 1, 3).mul(1.0 / Math.sqrt(hd));
         NDArray kT = qkv.get(1).reshape(b, t, heads, hd).transpose(0, 2, 3, 1);
         NDArray v = qkv.get(2).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
         NDArray weights = dropout(q.matMul(kT).add(mask).softmax(-1), training);
         NDArray y = weights.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, config.width());
-        return Linear.linear(y, layer.projW.getArray(), layer.projB.getArray()).head();
+        return Linear.linear(y, arr(layer.projW), arr(layer.projB)).head();
     }
 
     /** The block's feed-forward part: the dense MLP, or its MoE layer. */
@@ -349,13 +424,13 @@ public final class Gpt extends AbstractBlock implements AutoCloseable {
     }
 
     private NDArray mlp(Layer layer, NDArray h) {
-        NDArray up = Activation.gelu(Linear.linear(h, layer.fcW.getArray(), layer.fcB.getArray()).head());
-        return Linear.linear(up, layer.fc2W.getArray(), layer.fc2B.getArray()).head();
+        NDArray up = Activation.gelu(Linear.linear(h, arr(layer.fcW), arr(layer.fcB)).head());
+        return Linear.linear(up, arr(layer.fc2W), arr(layer.fc2B)).head();
     }
 
     private NDArray layerNorm(NDArray x, Parameter gamma, Parameter beta) {
         // normalise over the last axis only (djl-notes: the LayerNorm block's default axes are wider)
-        return LayerNorm.layerNorm(x, new Shape(config.width()), gamma.getArray(), beta.getArray(), LN_EPS).head();
+        return LayerNorm.layerNorm(x, new Shape(config.width()), arr(gamma), arr(beta), LN_EPS).head();
     }
 
     private NDArray dropout(NDArray x, boolean training) {
@@ -367,7 +442,7 @@ public final class Gpt extends AbstractBlock implements AutoCloseable {
 
     /** Logits over the vocabulary, (..., V), from hidden states (..., width): the tied output layer. */
     public NDArray logits(NDArray hidden) {
-        return Linear.linear(hidden, wte.getArray()).head();
+        return Linear.linear(hidden, arr(wte)).head();
     }
 
     /**
@@ -399,7 +474,7 @@ public final class Gpt extends AbstractBlock implements AutoCloseable {
         long n = flat.getShape().get(0);
         long rows = Math.max(LOSS_CHUNK_MIN_POSITIONS, LOSS_CHUNK_ELEMENTS / config.vocabSize());
         if (n <= rows) {
-            return logits(flat).logSoftmax(1).gather(flatTargets, 1).mean().neg();
+            return lossFormat(logits(flat)).logSoftmax(1).gather(flatTargets, 1).mean().neg();
         }
         // the output layer and the log-softmax in chunks of positions: a (B*T, V) tensor of tens or hundreds of
         // megabytes leaves the cache on every pass of the log-softmax and of its backward; chunks that fit in
@@ -407,10 +482,15 @@ public final class Gpt extends AbstractBlock implements AutoCloseable {
         NDArray sum = null;
         for (long start = 0; start < n; start += rows) {
             NDIndex range = new NDIndex("{}:{}", start, Math.min(n, start + rows));
-            NDArray part = logits(flat.get(range)).logSoftmax(1).gather(flatTargets.get(range), 1).sum();
+            NDArray part = lossFormat(logits(flat.get(range))).logSoftmax(1).gather(flatTargets.get(range), 1).sum();
             sum = sum == null ? part : sum.add(part);
         }
         return sum.div(n).neg();
+    }
+
+    /** Logits in float32 for the log-softmax: a 16-bit pass's logits are lifted by a differentiable add. */
+    private NDArray lossFormat(NDArray logits) {
+        return precision.mixed() ? logits.add(upcast) : logits;
     }
 
     /**
