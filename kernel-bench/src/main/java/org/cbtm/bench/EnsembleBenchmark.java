@@ -311,7 +311,7 @@ public final class EnsembleBenchmark {
                             + "standard mixture's, on the same tokenizer). %,d of the held-out documents above (every "
                             + "n-th) truncated to the experts' %d-token context (%,d predicted tokens); libtorch on one "
                             + "thread (OMP_WAIT_POLICY %s); one expert alone is a different one of the %d each "
-                            + "repetition; %s",
+                            + "repetition, timed before and after the ensembles (mean); %s",
                     capitalise(provenance), gpts.get(0).inferenceParameters(), gdocs.size(), Presets.evalContext(),
                     m.tokens(), TorchRuntime.ompWaitPolicy(), gk, protocol(m, reps));
             sections.add(section(m, setup, gptFindings(m), csv));
@@ -344,7 +344,8 @@ public final class EnsembleBenchmark {
                                 + "and speed does not depend on how well they are trained (their perplexity is "
                                 + "meaningless). The same %,d documents (%,d predicted tokens); uniform prior; top-2 "
                                 + "left out (every variant runs all %d ELMs, so it costs what the others cost); one "
-                                + "ELM alone is a different one each repetition; %s",
+                                + "ELM alone is a different one each repetition, timed before and after the "
+                                + "ensembles; %s",
                         d, String.join(", ", domains), elmTokens / tokensPerStep(shape),
                         2 * elmTokens / tokensPerStep(shape), edocs.size(), pm.tokens(), d, protocol(pm, reps));
                 sections.add(section(pm, psetup, posteriorFindings(pm, m), csv));
@@ -357,7 +358,9 @@ public final class EnsembleBenchmark {
         String header = String.format(Locale.ROOT, "Scored one document at a time on one thread; %s, %d cores; "
                         + "load average before %s, after %s (the machine was shared with other jobs: wall-clock "
                         + "numbers, and CPU numbers through cache and memory contention, are taken under that load); "
-                        + "the whole run took %.1f min.",
+                        + "the groups below run one after another, each with its own interleaved repetitions, so "
+                        + "compare ratios within a group: under load, absolute rates (CPU ones too) can move between "
+                        + "groups; the whole run took %.1f min.",
                 System.getProperty("java.vm.name") + " " + Runtime.version(),
                 Runtime.getRuntime().availableProcessors(), loadBefore, loadAverage(), secondsSince(start) / 60);
         System.out.println();
@@ -500,6 +503,13 @@ public final class EnsembleBenchmark {
                 passes[i] = st.expertsPerPosition();
                 params[i] = st.parametersPerToken();
                 perplexity[i] = Math.exp(nll[0] / tokens);
+            }
+            if (g.rotate()) {
+                // the same expert again after the ensembles: their mean brackets the load's drift over the repetition
+                Time t = expertPass(g.experts().get(r % k), docs);
+                singleCpu[r] = (singleCpu[r] + t.cpu()) / 2;
+                singleWall[r] = (singleWall[r] + t.wall()) / 2;
+                threadCpu += t.cpu();
             }
             System.out.printf(Locale.ROOT, "%s: repetition %d/%d done (%.1f s)%n", g.title(), r + 1, reps,
                     secondsSince(rep0));
