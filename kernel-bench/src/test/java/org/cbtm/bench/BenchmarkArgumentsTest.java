@@ -50,6 +50,13 @@ class BenchmarkArgumentsTest {
     }
 
     @Test
+    void theEnsembleRowsAreCheckedBeforeAnyWork() throws Exception {
+        assertEquals(List.of("gpt", "posterior"), List.copyOf(EnsembleBenchmark.parseRows("gpt, Posterior")));
+        assertThrows(IllegalArgumentException.class, () -> EnsembleBenchmark.main(new String[] {"--rows", "kn,moe"}));
+        assertTrue(stdout(EnsembleBenchmark::main, "--help").contains("--quick"));
+    }
+
+    @Test
     void passagesAreCutAtTheWordLimit() {
         List<String> out = new ArrayList<>();
         ClusteringBenchmark.cutPassages("  a b c d e  ", 2, out);

@@ -113,7 +113,12 @@ public final class Presets {
 
     /** The main expert budget (tokens of all experts together). */
     public static long budget() {
-        return Profile.current().pick(500_000L, 1_500_000L, 7_000_000L);
+        return budget(Profile.current());
+    }
+
+    /** The main expert budget of {@code profile} (e.g. to find the standard profile's experts from another profile). */
+    public static long budget(Profile profile) {
+        return profile.pick(500_000L, 1_500_000L, 7_000_000L);
     }
 
     /** The budgets of the scaling notebook, smallest first (the last is {@link #budget()}). */
