@@ -43,6 +43,13 @@ import org.cbtm.route.CentroidRouter;
 import org.cbtm.route.LikelihoodRouter;
 import org.cbtm.route.Router;
 import org.cbtm.route.RoutingConfig;
+import org.cbtm.smalltalk.NgramRouters;
+import org.cbtm.smalltalk.PrefixForm;
+import org.cbtm.smalltalk.PrefixRouter;
+import org.cbtm.smalltalk.RouterEmConfig;
+import org.cbtm.smalltalk.RouterLmPartition;
+import org.cbtm.smalltalk.RouterLmSpec;
+import org.cbtm.smalltalk.RoutingCost;
 import org.cbtm.text.token.Tokenizer;
 import org.cbtm.train.CbtmTraining;
 import org.cbtm.train.TransformerExperts;
@@ -60,6 +67,9 @@ import org.cbtm.train.TransformerExperts;
  *   <li>{@code posterior}: BTM's domain-posterior ensemble ({@link PosteriorRouter}) over one KN expert per metadata
  *       domain ({@code MetadataSpec("source")}) and, with {@code gpt}, over one transformer ELM per domain of the
  *       standard mixture trained a few steps here (speed does not depend on how well they are trained).</li>
+ *   <li>{@code smalltalk}: SmallTalk LM's hard, sequence-level routing ({@link PrefixRouter}): E = K Kneser-Ney
+ *       bigram router LMs trained by the hard EM read the first M = 32 tokens of each document and one KN expert,
+ *       trained on its router shard, scores it; the routing cost in router tokens per routed document.</li>
  * </ul>
  * For top-1, top-2 and all experts: tokens/s, the router's share of the time, the expert passes per token, and the
  * cost against k single-expert passes; also one expert alone and the router alone. Writes
@@ -70,7 +80,7 @@ import org.cbtm.train.TransformerExperts;
  * wall-clock tokens/s are reported beside them. libtorch runs on one intra-op thread (its kernels then run on the
  * scoring thread, so its CPU time counts them; the JVM's CPU time over the same repetitions is reported as a check).
  *
- * <p>Options: {@code --rows kn,gpt,posterior} (default all), {@code --k 8}, {@code --order 4}, {@code --per-source 20000}
+ * <p>Options: {@code --rows kn,gpt,posterior,smalltalk} (default all), {@code --k 8}, {@code --order 4}, {@code --per-source 20000}
  * (training mixture cap per source), {@code --docs 3000} (held-out documents, KN rows), {@code --gpt-docs 600}
  * (every n-th of those, transformer rows), {@code --elm-tokens 32768} (training tokens of each transformer ELM trained
  * here), {@code --held-out test|valid}, {@code --reps 5}, {@code --seed 0}, {@code --no-save}, {@code --quick} (a smoke
@@ -78,8 +88,8 @@ import org.cbtm.train.TransformerExperts;
  */
 public final class EnsembleBenchmark {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    private static final Set<String> ROW_KINDS = Set.of("kn", "gpt", "posterior");
-    private static final String USAGE = "usage: environment/bench/ensemble [--rows kn,gpt,posterior] [--k 8] [--order 4] "
+    private static final Set<String> ROW_KINDS = Set.of("kn", "gpt", "posterior", "smalltalk");
+    private static final String USAGE = "usage: environment/bench/ensemble [--rows kn,gpt,posterior,smalltalk] [--k 8] [--order 4] "
             + "[--per-source 20000] [--docs 3000] [--gpt-docs 600] [--elm-tokens 32768] [--held-out test|valid] "
             + "[--reps 5] [--seed 0] [--no-save] [--quick]";
 
@@ -140,7 +150,7 @@ public final class EnsembleBenchmark {
         long seed = 0;
         Split heldOut = Split.TEST;
         boolean save = true;
-        Set<String> rows = new LinkedHashSet<>(List.of("kn", "posterior", "gpt"));
+        Set<String> rows = new LinkedHashSet<>(List.of("kn", "posterior", "smalltalk", "gpt"));
         for (int a = 0; a < args.length; a++) {
             switch (args[a]) {
                 case "--rows" -> rows = parseRows(args[++a]);
@@ -262,6 +272,51 @@ public final class EnsembleBenchmark {
                             + "sequence and costs the same); %s",
                     order, d, String.join(", ", domains), trainTokens[0], docs.size(), m.tokens(), protocol(m, reps));
             sections.add(section(m, setup, posteriorFindings(m, cbtmKn), csv));
+        }
+
+        // ---- SmallTalk LM, KN experts on the router LMs' shards, one expert per document
+        if (rows.contains("smalltalk")) {
+            t0 = System.nanoTime();
+            int m = 32;
+            RouterEmConfig em = new RouterEmConfig(k, m, 4, Math.min(train.size(), 2_000), new NgramRouters(2));
+            RouterLmPartition split = (RouterLmPartition) RouterLmSpec.of(em, tokenizer).partitioner(k, seed)
+                    .fitDocuments(train);
+            int[] assigned = split.trainAssignment();
+            List<List<Document>> parts = new ArrayList<>();
+            for (int c = 0; c < k; c++) {
+                parts.add(new ArrayList<>());
+            }
+            for (int i = 0; i < train.size(); i++) {
+                parts.get(assigned[i]).add(train.get(i));
+            }
+            long[] trainTokens = new long[1];
+            List<KneserNeyLM> experts = trainKn(tokenizer, parts, order, trainTokens);
+            System.out.printf(Locale.ROOT, "SmallTalk: router EM (E = %d, M = %d, %s) and %d x KN-%d on %,d tokens, "
+                    + "shard sizes %s (%.1f s)%n", k, m, em.routers().name(), k, order, trainTokens[0],
+                    Arrays.toString(sizes(parts)), secondsSince(t0));
+            List<EvalSequence> docs = EvalSequences.of(tokenizer, held, split);
+            PrefixRouter router = split.router(m, PrefixForm.CAUSAL);
+            Group g = new Group("SmallTalk LM with KN-" + order + " experts", "KN-" + order, experts,
+                    List.of(new Variant("SmallTalk top-1 of " + k + " KN-" + order, 1, new SparseEnsemble(experts, router))),
+                    docs, false, null, null, "router LMs alone (" + k + " x " + em.routers().name() + ", M = " + m + ")");
+            router.resetCost();
+            Measured sm = measure(g, reps, 300);
+            RoutingCost cost = router.cost();
+            String setup = String.format(Locale.ROOT, "E = %d %s router LMs trained by SmallTalk's hard EM (%d rounds "
+                            + "on %,d passages, balanced re-split) on the same training mixture, which they shard; one "
+                            + "KN-%d expert per shard (%,d tokens in all); the same %,d held-out documents (%,d predicted "
+                            + "tokens) as the C-BTM KN rows, each routed once by its first M = %d tokens (causal form: "
+                            + "a prediction never reads its own token) to one expert; %s",
+                    k, em.routers().name(), em.rounds(), em.sampleSize(), order, trainTokens[0], docs.size(), sm.tokens(),
+                    m, protocol(sm, reps));
+            List<String> findings = List.of(String.format(Locale.ROOT, "SmallTalk's routing: %.1f router tokens per "
+                            + "routed document (E routers x up to M tokens; %,d documents routed over the repetitions), "
+                            + "its share of the ensemble's time %s; the ensemble runs %.2f expert passes per token and "
+                            + "costs %.2fx one expert.%s", cost.routerTokensPerSequence(), cost.sequences(), shares(sm),
+                    sm.passes()[0], sm.cpu(0) / sm.single(), cbtmKn == null ? "" : String.format(Locale.ROOT,
+                            " Beside it, C-BTM's top-1 centroid router takes %.1f%% with the same kind of experts.",
+                            100 * cbtmKn.routerShare(0))));
+            sections.add(section(sm, setup, findings, csv));
         }
 
         // ---- transformer experts of the standard profile's shape
@@ -398,13 +453,13 @@ public final class EnsembleBenchmark {
         }
     }
 
-    /** The row kinds of {@code --rows}: a comma-separated subset of kn, gpt, posterior. */
+    /** The row kinds of {@code --rows}: a comma-separated subset of kn, gpt, posterior, smalltalk. */
     static Set<String> parseRows(String s) {
         Set<String> out = new LinkedHashSet<>();
         for (String r : s.split(",")) {
             String x = r.trim().toLowerCase(Locale.ROOT);
             if (!ROW_KINDS.contains(x)) {
-                throw new IllegalArgumentException("unknown row kind '" + r + "' in --rows: use kn, gpt, posterior");
+                throw new IllegalArgumentException("unknown row kind '" + r + "' in --rows: use kn, gpt, posterior, smalltalk");
             }
             out.add(x);
         }

@@ -52,6 +52,7 @@ class BenchmarkArgumentsTest {
     @Test
     void theEnsembleRowsAreCheckedBeforeAnyWork() throws Exception {
         assertEquals(List.of("gpt", "posterior"), List.copyOf(EnsembleBenchmark.parseRows("gpt, Posterior")));
+        assertEquals(List.of("smalltalk"), List.copyOf(EnsembleBenchmark.parseRows("SmallTalk")));
         assertThrows(IllegalArgumentException.class, () -> EnsembleBenchmark.main(new String[] {"--rows", "kn,moe"}));
         assertTrue(stdout(EnsembleBenchmark::main, "--help").contains("--quick"));
     }

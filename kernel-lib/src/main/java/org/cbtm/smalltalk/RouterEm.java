@@ -114,7 +114,11 @@ public final class RouterEm {
                 }
                 rounds.add(new Round(round, sample, predicted == 0 ? Double.NaN : nll / predicted, changed,
                         split.sizes()));
-                bar.note("round %d: prefix loss %.3f, changed %.1f%%", round, rounds.getLast().prefixLoss(), 100 * changed);
+                if (Double.isNaN(changed)) { // the first round has no earlier split to compare with
+                    bar.note("round %d: prefix loss %.3f", round, rounds.getLast().prefixLoss());
+                } else {
+                    bar.note("round %d: prefix loss %.3f, changed %.1f%%", round, rounds.getLast().prefixLoss(), 100 * changed);
+                }
                 bar.advance(1);
                 previous = routers;
                 current = fresh;
