@@ -215,13 +215,7 @@ public final class EnsembleBenchmark {
             int[] assigned = clusters.predict(texts);
             System.out.printf(Locale.ROOT, "clusters: balanced k-means, K = %d (%.1f s)%n", k, secondsSince(t0));
             t0 = System.nanoTime();
-            List<List<Document>> parts = new ArrayList<>();
-            for (int c = 0; c < k; c++) {
-                parts.add(new ArrayList<>());
-            }
-            for (int i = 0; i < train.size(); i++) {
-                parts.get(assigned[i]).add(train.get(i));
-            }
+            List<List<Document>> parts = parts(train, assigned, k);
             long[] trainTokens = new long[1];
             List<KneserNeyLM> experts = trainKn(tokenizer, parts, order, trainTokens);
             KneserNeyLM dense = KneserNeyLM.train(TokenShard.encode(tokenizer, train), NgramConfig.of(order));
@@ -282,13 +276,7 @@ public final class EnsembleBenchmark {
             RouterLmPartition split = (RouterLmPartition) RouterLmSpec.of(em, tokenizer).partitioner(k, seed)
                     .fitDocuments(train);
             int[] assigned = split.trainAssignment();
-            List<List<Document>> parts = new ArrayList<>();
-            for (int c = 0; c < k; c++) {
-                parts.add(new ArrayList<>());
-            }
-            for (int i = 0; i < train.size(); i++) {
-                parts.get(assigned[i]).add(train.get(i));
-            }
+            List<List<Document>> parts = parts(train, assigned, k);
             long[] trainTokens = new long[1];
             List<KneserNeyLM> experts = trainKn(tokenizer, parts, order, trainTokens);
             System.out.printf(Locale.ROOT, "SmallTalk: router EM (E = %d, M = %d, %s) and %d x KN-%d on %,d tokens, "
@@ -725,6 +713,18 @@ public final class EnsembleBenchmark {
     }
 
     // ------------------------------------------------------------------ experts
+
+    /** The documents of each of {@code k} parts, in order, from each document's part. */
+    private static List<List<Document>> parts(List<Document> docs, int[] assigned, int k) {
+        List<List<Document>> parts = new ArrayList<>();
+        for (int c = 0; c < k; c++) {
+            parts.add(new ArrayList<>());
+        }
+        for (int i = 0; i < docs.size(); i++) {
+            parts.get(assigned[i]).add(docs.get(i));
+        }
+        return parts;
+    }
 
     private static List<KneserNeyLM> trainKn(Tokenizer tokenizer, List<List<Document>> parts, int order, long[] tokens) {
         List<KneserNeyLM> experts = new ArrayList<>();

@@ -243,12 +243,7 @@ public final class SparseEnsemble implements LanguageModel, SequenceScorer, HasP
             int m = 0;
             for (int i = 0; i < n; i++) {
                 if (ran[i][j]) {
-                    float[] s = lp.get(m++);
-                    if (s.length != batch.get(i).positions()) {
-                        throw new IllegalStateException("expert " + j + " (" + experts.get(j).name() + ") gave "
-                                + s.length + " scores for " + batch.get(i).length() + " tokens, expected "
-                                + batch.get(i).positions());
-                    }
+                    float[] s = checked(j, lp.get(m++), batch.get(i));
                     expertLp[j][i] = s;
                     expertPos += s.length;
                 }
@@ -281,6 +276,15 @@ public final class SparseEnsemble implements LanguageModel, SequenceScorer, HasP
         return out;
     }
 
+    /** Expert {@code j}'s scores of {@code seq}, refused unless there is one per predicted position. */
+    private float[] checked(int j, float[] scores, EvalSequence seq) {
+        if (scores.length != seq.positions()) {
+            throw new IllegalStateException("expert " + j + " (" + experts.get(j).name() + ") gave " + scores.length
+                    + " scores for " + seq.length() + " tokens, expected " + seq.positions());
+        }
+        return scores;
+    }
+
     /** {@link #score(List)} for a router that weighs the experts by their own scores of the prefix. */
     private List<Scored> scoreByLikelihood(List<EvalSequence> batch, LikelihoodRouter lr) {
         int n = batch.size();
@@ -293,12 +297,7 @@ public final class SparseEnsemble implements LanguageModel, SequenceScorer, HasP
             List<float[]> lp = n == 1 ? List.of(experts.get(j).sequenceLogProbs(tokens.get(0)))
                     : experts.get(j).sequenceLogProbs(tokens);
             for (int i = 0; i < n; i++) {
-                float[] s = lp.get(i);
-                if (s.length != batch.get(i).positions()) {
-                    throw new IllegalStateException("expert " + j + " (" + experts.get(j).name() + ") gave "
-                            + s.length + " scores for " + batch.get(i).length() + " tokens, expected "
-                            + batch.get(i).positions());
-                }
+                float[] s = checked(j, lp.get(i), batch.get(i));
                 expertLp[j][i] = s;
                 expertPos += s.length;
             }
