@@ -320,8 +320,8 @@ public final class TrainingBenchmark {
         double sumOurs = 0;
         double sumTheirs = 0;
         for (String p : TrainingPhases.PARTS) {
-            double o = 1e3 * median(ours.get(p).stream().mapToDouble(Double::doubleValue).toArray());
-            double t = skipPeer ? Double.NaN : 1e3 * median(theirs.get(p).stream().mapToDouble(Double::doubleValue).toArray());
+            double o = 1e3 * EnsembleBenchmark.median(ours.get(p).stream().mapToDouble(Double::doubleValue).toArray());
+            double t = skipPeer ? Double.NaN : 1e3 * EnsembleBenchmark.median(theirs.get(p).stream().mapToDouble(Double::doubleValue).toArray());
             sumOurs += o;
             sumTheirs += t;
             System.out.printf(Locale.ROOT, "%-10s %10.1f %10.1f %7.2fx%n", p, o, t, o / t);
@@ -330,16 +330,9 @@ public final class TrainingBenchmark {
                 "sum", sumOurs, sumTheirs, sumOurs / sumTheirs, loadAverage());
     }
 
-    private static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-    }
-
     /** Median tokens/s over every timed step of every round. */
     static double median(List<Run> runs) {
-        double[] v = runs.stream().flatMapToDouble(r -> Arrays.stream(r.stepRates())).sorted().toArray();
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        return EnsembleBenchmark.median(runs.stream().flatMapToDouble(r -> Arrays.stream(r.stepRates())).toArray());
     }
 
     /** The fastest timed step's tokens/s: the least disturbed by other processes. */

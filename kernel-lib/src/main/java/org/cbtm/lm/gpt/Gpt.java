@@ -268,6 +268,11 @@ public final class Gpt extends AbstractBlock implements AutoCloseable {
         return copy == null ? p.getArray() : copy;
     }
 
+    /** The causal mask in the format of the passes. */
+    private NDArray passMask() {
+        return precision.mixed() ? computeMask : causalMask;
+    }
+
     private void dropComputeCopies() {
         computeCopies.values().forEach(NDArray::close);
         computeCopies.clear();
@@ -336,8 +341,7 @@ public final class Gpt extends AbstractBlock implements AutoCloseable {
         NDArray positions = t == config.contextLength() ? arr(wpe) : arr(wpe).get(new NDIndex(":{}", t));
         NDArray x = tokens.getNDArrayInternal().embedding(tokens, arr(wte), SparseFormat.DENSE).head();
         x = dropout(x.add(positions), training);
-        NDArray fullMask = precision.mixed() ? computeMask : causalMask;
-        NDArray mask = t == config.contextLength() ? fullMask : fullMask.get(new NDIndex(":{}, :{}", t, t));
+        NDArray mask = t == config.contextLength() ? passMask() : passMask().get(new NDIndex(":{}, :{}", t, t));
         for (Layer layer : blocks) {
             x = x.add(dropout(attention(layer, layerNorm(x, layer.ln1Gamma, layer.ln1Beta), mask, b, t, training), training));
             x = x.add(dropout(ffn(layer, layerNorm(x, layer.ln2Gamma, layer.ln2Beta), training, trace), training));
@@ -378,7 +382,7 @@ public final class Gpt extends AbstractBlock implements AutoCloseable {
         NDArray positions = arr(wpe).get(new NDIndex("{}:{}", offset, offset + t));
         NDArray x = tokens.getNDArrayInternal().embedding(tokens, arr(wte), SparseFormat.DENSE).head().add(positions);
         // new token i sits at position offset + i and sees every position up to its own
-        NDArray mask = (precision.mixed() ? computeMask : causalMask).get(new NDIndex("{}:{}, :{}", offset, offset + t, offset + t));
+        NDArray mask = passMask().get(new NDIndex("{}:{}, :{}", offset, offset + t, offset + t));
         List<NDArray> keys = new ArrayList<>();
         List<NDArray> values = new ArrayList<>();
         int heads = config.heads();
