@@ -1,6 +1,10 @@
 package org.cbtm.notebook;
 
+import java.io.IOException;
+import java.lang.management.MemoryUsage;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 import ai.djl.Device;
@@ -22,9 +26,9 @@ public final class DeviceInfo {
         try {
             Process p = new ProcessBuilder("nvidia-smi", "--query-gpu=name", "--format=csv,noheader", "-i",
                     Integer.toString(id)).redirectErrorStream(true).start();
-            String name = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            String name = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             return p.waitFor() == 0 && !name.isEmpty() ? name : "GPU";
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "GPU";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -45,9 +49,9 @@ public final class DeviceInfo {
             Device device = Devices.best(); // what Trainer.start and the notebooks' Devices.best() pick
             m.put("Training device", device.toString());
             if (device.isGpu()) {
-                java.lang.management.MemoryUsage memory = CudaUtils.getGpuMemory(device);
+                MemoryUsage memory = CudaUtils.getGpuMemory(device);
                 m.put("GPU " + device.getDeviceId(), gpuName(device.getDeviceId()) + ", "
-                        + String.format(java.util.Locale.ROOT, "%.1f GiB (%.1f GiB free), compute capability %s",
+                        + String.format(Locale.ROOT, "%.1f GiB (%.1f GiB free), compute capability %s",
                         memory.getMax() / GIB, (memory.getMax() - memory.getUsed()) / GIB,
                         CudaUtils.getComputeCapability(device.getDeviceId())));
             }
