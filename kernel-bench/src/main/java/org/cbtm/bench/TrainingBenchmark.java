@@ -363,7 +363,8 @@ public final class TrainingBenchmark {
                 + " polynomial decay; " + warmup + " warm-up + " + steps + " timed steps per round, rounds alternate");
         lines.add("OpenMP waiting: ours " + TorchRuntime.ompWaitPolicy() + ", pytorch OMP_WAIT_POLICY="
                 + System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset: spin)") + "; malloc (both, same environment): "
-                + TorchRuntime.mallocHugePages() + "; load average at the end: "
+                + TorchRuntime.mallocHugePages() + "; matrix products: ours " + TorchRuntime.mklDispatch()
+                + ", pytorch Debian's BLAS (OpenBLAS); load average at the end: "
                 + loadAverage() + " on " + Runtime.getRuntime().availableProcessors() + " cores");
         for (String l : lines) {
             System.out.println(l);
