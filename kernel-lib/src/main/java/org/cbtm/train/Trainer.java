@@ -100,8 +100,9 @@ public final class Trainer implements AutoCloseable {
             model.close();
             throw e;
         }
-        LOG.info("training {} on {} in {}; OpenMP waiting: {}", model, Devices.describe(model.device()), config.precision(),
-                TorchRuntime.ompWaitPolicy());
+        LOG.info("training {} on {} in {}; OpenMP waiting: {}; matrix products: {}", model,
+                Devices.describe(model.device()), config.precision(), TorchRuntime.ompWaitPolicy(),
+                TorchRuntime.mklDispatch());
     }
 
     private static PackedBlocks heldOutBlocks(TokenShard valid, int length) {

@@ -112,15 +112,20 @@ public final class TorchRuntime {
     }
 
     /** Whether oneMKL in this process picks its kernels by CPU features (the dispatch library is loaded). */
-    public static String mklDispatch() {
-        try {
-            return Files.readString(Path.of("/proc/self/maps")).contains("libcbtm_mkl_dispatch")
-                    ? "oneMKL by CPU features (libcbtm_mkl_dispatch preloaded)"
-                    : "oneMKL's own dispatch (its generic path on AMD CPUs)";
-        } catch (IOException | RuntimeException e) {
-            return "oneMKL dispatch unknown";
+    public static synchronized String mklDispatch() {
+        if (dispatch == null) { // preloading happens at process start: one look is enough
+            try {
+                dispatch = Files.readString(Path.of("/proc/self/maps")).contains("libcbtm_mkl_dispatch")
+                        ? "oneMKL by CPU features (libcbtm_mkl_dispatch preloaded)"
+                        : "oneMKL's own dispatch (its generic path on AMD CPUs)";
+            } catch (IOException | RuntimeException e) {
+                dispatch = "oneMKL dispatch unknown";
+            }
         }
+        return dispatch;
     }
+
+    private static String dispatch;
 
     /** Whether this process was started with huge-page-backed malloc, for logs and benchmark reports. */
     public static String mallocHugePages() {
