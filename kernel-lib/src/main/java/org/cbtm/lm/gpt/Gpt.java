@@ -476,7 +476,7 @@ public final class Gpt extends AbstractBlock implements AutoCloseable {
         NDArray flat = hidden.reshape(-1, config.width());
         NDArray flatTargets = targets.reshape(-1, 1);
         long n = flat.getShape().get(0);
-        long rows = Math.max(LOSS_CHUNK_MIN_POSITIONS, LOSS_CHUNK_ELEMENTS / config.vocabSize());
+        long rows = lossChunkPositions(config.vocabSize());
         if (n <= rows) {
             return lossFormat(logits(flat)).logSoftmax(1).gather(flatTargets, 1).mean().neg();
         }
@@ -510,6 +510,24 @@ public final class Gpt extends AbstractBlock implements AutoCloseable {
      * chunks of 21 positions, 414 in chunks of 256).
      */
     static final long LOSS_CHUNK_MIN_POSITIONS = 256;
+
+    /**
+     * Above this vocabulary the loss runs unchunked: a chunk of {@link #LOSS_CHUNK_MIN_POSITIONS} positions would hold
+     * more than 4x {@link #LOSS_CHUNK_ELEMENTS} logits (16 MB), which no cache keeps, and each chunk re-reads the output
+     * matrix. Measured with {@code environment/bench/training --skip-peer} on 2 cores (huge pages, oneMKL by CPU
+     * features, three alternations, median step tokens/s): V 47,815, d 256, B 16: 1,920 / 1,898 / 1,782 in chunks of
+     * 256 positions against 2,512 / 2,378 / 2,191 unchunked; V 4,097, d 64, B 8 (the standard profile's model): 25,063 /
+     * 22,260 / 23,243 chunked against 28,794 / 16,432 / 14,253 unchunked. {@code -Dcbtm.gpt.lossChunkMaxVocab}
+     * overrides it.
+     */
+    static final long LOSS_CHUNK_MAX_VOCAB = Long.getLong("cbtm.gpt.lossChunkMaxVocab",
+            4 * LOSS_CHUNK_ELEMENTS / LOSS_CHUNK_MIN_POSITIONS);
+
+    /** Positions per loss chunk for vocabulary size {@code vocab}: {@code Long.MAX_VALUE} when unchunked. */
+    static long lossChunkPositions(int vocab) {
+        return vocab > LOSS_CHUNK_MAX_VOCAB ? Long.MAX_VALUE
+                : Math.max(LOSS_CHUNK_MIN_POSITIONS, LOSS_CHUNK_ELEMENTS / vocab);
+    }
 
     @Override
     protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,

@@ -59,6 +59,16 @@ class GptTest {
         }
     }
 
+    /** Small vocabularies compute the loss in cache-sized chunks; large ones (the corpus tokenizer's) whole. */
+    @Test
+    void theLossIsChunkedForSmallVocabulariesOnly() {
+        assertEquals(256, Gpt.lossChunkPositions(4_097), "the standard profile's model");
+        assertEquals(512, Gpt.lossChunkPositions(2_048));
+        assertEquals(256, Gpt.lossChunkPositions(16_384));
+        assertEquals(Long.MAX_VALUE, Gpt.lossChunkPositions(16_385));
+        assertEquals(Long.MAX_VALUE, Gpt.lossChunkPositions(47_815), "the corpus tokenizer's vocabulary");
+    }
+
     @Test
     void weightsWithoutACheckpointSayNoTrainingIsRecorded() {
         org.cbtm.base.Provenance p = lm.provenance();
