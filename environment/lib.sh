@@ -43,9 +43,10 @@ cbtm_mkl_dispatch() {
   if [ ! -s "$out" ] || [ "$src" -nt "$out" ]; then
     command -v gcc >/dev/null || cbtm_ensure_debs gcc libc6-dev >&2
     mkdir -p "$(dirname "$out")"
-    gcc -shared -fPIC -O2 -o "$out.partial" "$src" >&2 \
-      || { rm -f "$out.partial"; cbtm_say "could not build $out (gcc failed): oneMKL keeps its generic path"; return 0; }
-    mv "$out.partial" "$out"
+    # a partial file of this process's own, so that two scripts starting at once never clash
+    gcc -shared -fPIC -O2 -o "$out.$$.partial" "$src" >&2 \
+      || { rm -f "$out.$$.partial"; cbtm_say "could not build $out (gcc failed): oneMKL keeps its generic path"; return 0; }
+    mv "$out.$$.partial" "$out"
   fi
   printf '%s\n' "$out"
 }
