@@ -506,8 +506,9 @@ public final class Gpt extends AbstractBlock implements AutoCloseable {
 
     /**
      * A chunk holds at least this many positions: every chunk reads the whole output matrix (V x width), so with a
-     * large vocabulary small chunks cost more than they save (V 47,815, d 256, B 16: 247 tokens/s unchunked, 86 in
-     * chunks of 21 positions, 414 in chunks of 256).
+     * large vocabulary small chunks cost more than they save (V 47,815, d 256, B 16, measured before huge pages and
+     * the MKL dispatch library: 247 tokens/s unchunked, 86 in chunks of 21 positions, 414 in chunks of 256; such a
+     * vocabulary is now unchunked, see {@link #LOSS_CHUNK_MAX_VOCAB}).
      */
     static final long LOSS_CHUNK_MIN_POSITIONS = 256;
 

@@ -3,6 +3,7 @@ package org.cbtm.lm.gpt;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 
 import ai.djl.engine.Engine;
@@ -106,7 +107,7 @@ public final class TorchRuntime {
         String preload = env.get("LD_PRELOAD");
         if (preload == null || preload.isBlank()) {
             env.put("LD_PRELOAD", lib);
-        } else if (!java.util.Arrays.asList(preload.split("[: ]+")).contains(lib)) {
+        } else if (!Arrays.asList(preload.split("[: ]+")).contains(lib)) {
             env.put("LD_PRELOAD", preload + ":" + lib);
         }
     }
